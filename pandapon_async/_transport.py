@@ -1,0 +1,305 @@
+"""The one place that does I/O: sign, send, decode, retry, throttle, over one pooled session."""
+
+from __future__ import annotations
+
+import asyncio
+import json as jsonlib
+import logging
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any
+
+import aiohttp
+import attrs
+
+from ._credentials import Credentials
+from ._envelope import decode_response
+from ._retry import RetryPolicy, is_retryable
+from ._signing import HEADER_SIGNATURE, Signer
+from ._throttle import RateLimiter
+from .errors import (
+    ClientClosedError,
+    ConnectError,
+    OutcomeUnknownError,
+    PandaPonError,
+    RateLimitError,
+    ServerError,
+)
+
+__all__ = [
+    "CallOptions",
+    "RequestEvent",
+    "RequestHook",
+    "ResponseEvent",
+    "ResponseHook",
+    "Transport",
+]
+
+logger = logging.getLogger("pandapon_async")
+
+_JSON_HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
+_ACCEPT_HEADERS = {"Accept": "application/json"}
+_CLOSE_MESSAGE = "pandapon client closed"
+
+
+@attrs.frozen
+class CallOptions:
+    """Per-call settings: the timeout and the retry policy (see ``client.with_options``)."""
+
+    timeout: aiohttp.ClientTimeout
+    retry: RetryPolicy
+
+
+@attrs.frozen
+class RequestEvent:
+    """Given to request hooks before each attempt is sent. Holds no secret and no signature."""
+
+    method: str
+    path: str
+    attempt: int
+    idempotent: bool
+    headers: Mapping[str, str]
+    body: bytes | None
+
+
+@attrs.frozen
+class ResponseEvent:
+    """Given to response hooks after each attempt, successful or not."""
+
+    method: str
+    path: str
+    attempt: int
+    status: int | None
+    request_id: str | None
+    elapsed: float
+    error: BaseException | None
+
+
+RequestHook = Callable[[RequestEvent], Awaitable[None]]
+ResponseHook = Callable[[ResponseEvent], Awaitable[None]]
+
+
+def encode_json(payload: Any) -> bytes:
+    """Compact UTF-8 JSON, as the platform expects; Python ints stay exact (19-digit ids)."""
+    return jsonlib.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+class Transport:
+    """Owns the aiohttp session, the limiter, the concurrency cap and the retry loop."""
+
+    def __init__(
+        self,
+        *,
+        credentials: Credentials,
+        base_url: str,
+        signer: Signer,
+        rate_limiter: RateLimiter,
+        max_concurrency: int,
+        session: aiohttp.ClientSession | None,
+        request_hooks: Sequence[RequestHook] = (),
+        response_hooks: Sequence[ResponseHook] = (),
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    ) -> None:
+        self._credentials = credentials
+        self._base_url = base_url
+        self._signer = signer
+        self._limiter = rate_limiter
+        self._concurrency = asyncio.Semaphore(max_concurrency)
+        self._max_concurrency = max_concurrency
+        self._session = session
+        self._owns_session = session is None
+        self._request_hooks = tuple(request_hooks)
+        self._response_hooks = tuple(response_hooks)
+        self._sleep = sleep
+        self._inflight: set[asyncio.Task[Any]] = set()
+        self._drained: asyncio.Event | None = None
+        self._closed = False
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    @property
+    def rate_limiter(self) -> RateLimiter:
+        return self._limiter
+
+    def _ensure_session(self) -> aiohttp.ClientSession:
+        if self._session is None:
+            connector = aiohttp.TCPConnector(limit=self._max_concurrency, limit_per_host=0)
+            self._session = aiohttp.ClientSession(connector=connector)
+        return self._session
+
+    async def open(self) -> None:
+        if self._closed:
+            raise ClientClosedError("this PandaPonClient is closed; create a new one")
+        self._ensure_session()
+
+    async def aclose(self) -> None:
+        """Cancel calls in flight (they raise), wait for them to unwind, close the session."""
+        if self._closed:
+            return
+        self._closed = True
+        current = asyncio.current_task()
+        pending = [task for task in self._inflight if task is not current]
+        if pending:
+            self._drained = asyncio.Event()
+            for task in pending:
+                task.cancel(_CLOSE_MESSAGE)
+            await self._drained.wait()
+        if self._owns_session and self._session is not None:
+            await self._session.close()
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        idempotent: bool,
+        options: CallOptions,
+        check_business: bool = True,
+    ) -> Any:
+        """Send one logical call (with its retries) and return the envelope's ``data``."""
+        endpoint = f"{method} {path}"
+        if self._closed:
+            raise ClientClosedError(f"{endpoint}: this PandaPonClient is closed")
+        task = asyncio.current_task()
+        assert task is not None
+        body = None if json is None else encode_json(json)
+        query = None if params is None else {k: _query_value(v) for k, v in params.items()
+                                              if v is not None}
+        sent = False
+        self._inflight.add(task)
+        try:
+            retry = options.retry
+            attempt = 0
+            while True:
+                attempt += 1
+                try:
+                    sent = False
+                    async with self._concurrency:
+                        await self._limiter.acquire()
+                        sent = True
+                        return await self._attempt(
+                            method, path, endpoint, body, query, idempotent, attempt,
+                            options.timeout, check_business,
+                        )
+                except PandaPonError as error:
+                    if attempt > retry.max_retries or not is_retryable(error, idempotent):
+                        if isinstance(error, ServerError) and not idempotent:
+                            raise OutcomeUnknownError(
+                                f"{endpoint}: the platform answered with a server error after "
+                                f"receiving the request ({error}); it may have acted on it",
+                                endpoint=endpoint,
+                            ) from error
+                        raise
+                    retry_after = error.retry_after if isinstance(error, RateLimitError) else None
+                    delay = retry.delay(attempt, retry_after)
+                    logger.info(
+                        "%s attempt %d failed (%s); retrying in %.3fs",
+                        endpoint, attempt, type(error).__name__, delay,
+                    )
+                    if isinstance(error, RateLimitError):
+                        # Hold every caller of this client back, not just this one.
+                        self._limiter.pause(delay)
+                    else:
+                        await self._sleep(delay)
+        except asyncio.CancelledError:
+            if self._closed and task.uncancel() == 0:
+                if sent and not idempotent:
+                    raise OutcomeUnknownError(
+                        f"{endpoint}: the client was closed while the request was in flight; "
+                        "the platform may have acted on it",
+                        endpoint=endpoint,
+                    ) from None
+                raise ClientClosedError(
+                    f"{endpoint}: the client was closed before the call completed"
+                ) from None
+            raise
+        finally:
+            self._inflight.discard(task)
+            if self._drained is not None and not self._inflight:
+                self._drained.set()
+
+    async def _attempt(
+        self,
+        method: str,
+        path: str,
+        endpoint: str,
+        body: bytes | None,
+        query: Mapping[str, str] | None,
+        idempotent: bool,
+        attempt: int,
+        client_timeout: aiohttp.ClientTimeout,
+        check_business: bool,
+    ) -> Any:
+        session = self._ensure_session()
+        headers = self._signer.sign(self._credentials)
+        headers.update(_JSON_HEADERS if body is not None else _ACCEPT_HEADERS)
+        if self._request_hooks:
+            event = RequestEvent(
+                method, path, attempt, idempotent,
+                {k: v for k, v in headers.items() if k != HEADER_SIGNATURE}, body,
+            )
+            for hook in self._request_hooks:
+                await hook(event)
+        started = time.perf_counter()
+        status: int | None = None
+        request_id: str | None = None
+        error: BaseException | None = None
+        try:
+            try:
+                async with session.request(
+                    method, self._base_url + path, data=body, params=query, headers=headers,
+                    timeout=client_timeout,
+                ) as response:
+                    status = response.status
+                    raw = await response.read()
+                    response_headers = response.headers
+            except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as exc:
+                raise ConnectError(
+                    f"{endpoint}: could not connect ({type(exc).__name__}: {exc}); "
+                    "the request was not sent",
+                    endpoint=endpoint,
+                ) from exc
+            except TimeoutError as exc:
+                raise OutcomeUnknownError(
+                    f"{endpoint}: no answer within the timeout; the platform may have acted on it",
+                    endpoint=endpoint,
+                ) from exc
+            except aiohttp.ClientError as exc:
+                raise OutcomeUnknownError(
+                    f"{endpoint}: the connection failed after the request was sent "
+                    f"({type(exc).__name__}: {exc}); the platform may have acted on it",
+                    endpoint=endpoint,
+                ) from exc
+            data, request_id = decode_response(
+                status, raw, response_headers, endpoint=endpoint, check_business=check_business
+            )
+            return data
+        except PandaPonError as exc:
+            error = exc
+            request_id = getattr(exc, "request_id", None)
+            raise
+        finally:
+            elapsed = time.perf_counter() - started
+            if logger.isEnabledFor(logging.DEBUG):
+                logger.debug(
+                    "%s attempt=%d status=%s request_id=%s elapsed=%.4fs%s",
+                    endpoint, attempt, status, request_id, elapsed,
+                    f" error={type(error).__name__}" if error else "",
+                )
+            if self._response_hooks:
+                response_event = ResponseEvent(
+                    method, path, attempt, status, request_id, elapsed, error
+                )
+                for response_hook in self._response_hooks:
+                    await response_hook(response_event)
+
+
+def _query_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+

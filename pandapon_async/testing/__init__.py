@@ -1,0 +1,1 @@
+"""Test helpers: the FakePandaPon server, the pytest plugin and aioresponses helpers."""
