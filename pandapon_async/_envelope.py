@@ -7,7 +7,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from ._retry import parse_retry_after
-from .errors import APIError, AuthenticationError, BusinessError, RateLimitError, ServerError
+from .errors import (
+    APIError,
+    AuthenticationError,
+    BusinessError,
+    NotFoundError,
+    RateLimitError,
+    ServerError,
+)
 
 __all__ = ["AUTH_CODES", "SUCCESS_CODE", "decode_response"]
 
@@ -16,6 +23,7 @@ SUCCESS_CODE = 200
 # was refused" wherever the platform or its sister platform has been seen to use them.
 AUTH_CODES = frozenset({401, 403})
 RATE_LIMIT_CODE = 429
+NOT_FOUND_CODE = 404
 BODY_QUOTE_LIMIT = 200
 
 
@@ -115,5 +123,7 @@ def _raise_classified(
         raise RateLimitError(message, retry_after=retry_after, **fields)
     if status in AUTH_CODES or code in AUTH_CODES:
         raise AuthenticationError(message, **fields)
+    if status == 404 or code == NOT_FOUND_CODE:
+        raise NotFoundError(message, **fields)
     if status >= 500 or (code is not None and 500 <= code < 600):
         raise ServerError(message, **fields)

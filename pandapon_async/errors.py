@@ -15,6 +15,7 @@ __all__ = [
     "BusinessError",
     "ClientClosedError",
     "ConnectError",
+    "NotFoundError",
     "OutcomeUnknownError",
     "PandaPonError",
     "RateLimitError",
@@ -58,6 +59,10 @@ class APIError(PandaPonError):
 
 class AuthenticationError(APIError):
     """Credentials or signature refused (HTTP 401/403 or an authentication code)."""
+
+
+class NotFoundError(APIError):
+    """The thing asked for does not exist (HTTP 404 or envelope code 404)."""
 
 
 class RateLimitError(APIError):
