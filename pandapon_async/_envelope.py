@@ -73,8 +73,8 @@ def decode_response(
 
     if not parsed:
         detail = f"HTTP {status}, body is not a PandaPon envelope: {_quote(body)}"
-        _raise_classified(status, None, f"{endpoint}: {detail}", retry_after, http_status=status,
-                          endpoint=endpoint, body=body)
+        _raise_classified(status, None, f"{endpoint}: {detail}", retry_after,
+                          {"http_status": status, "endpoint": endpoint, "body": body})
         raise APIError(f"{endpoint}: {detail}", http_status=status, endpoint=endpoint, body=body)
 
     assert isinstance(envelope, dict)
@@ -109,12 +109,16 @@ def decode_response(
         "endpoint": endpoint,
         "body": envelope,
     }
-    _raise_classified(status, code, message, retry_after, **fields)
+    _raise_classified(status, code, message, retry_after, fields)
     raise APIError(message, **fields)
 
 
 def _raise_classified(
-    status: int, code: int | None, message: str, retry_after: float | None, **fields: Any
+    status: int,
+    code: int | None,
+    message: str,
+    retry_after: float | None,
+    fields: dict[str, Any],
 ) -> None:
     """Raise the specific subclass that HTTP status or envelope code calls for, if any."""
     if status == 429 or code == RATE_LIMIT_CODE:

@@ -1,0 +1,3 @@
+from pandapon_async.testing._aioresponses_compat import ensure_aioresponses_compatible
+
+ensure_aioresponses_compatible()
