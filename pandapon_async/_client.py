@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -16,6 +16,15 @@ from ._retry import RetryPolicy
 from ._signing import TIMESTAMP_UNITS, MD5Signer, Signer, TimestampUnit
 from ._throttle import GCRARateLimiter, RateLimiter, UnlimitedRateLimiter
 from ._transport import CallOptions, RequestHook, ResponseHook, Transport
+
+if TYPE_CHECKING:
+    from .bulk import BulkNamespace
+    from .resources import (
+        AlibabaNamespace,
+        FoundationNamespace,
+        LogisticsNamespace,
+        TaobaoNamespace,
+    )
 
 __all__ = ["DEFAULT_BASE_URL", "PandaPonClient"]
 
@@ -69,6 +78,12 @@ class PandaPonClient:
     Every call goes through one client-wide rate limiter and concurrency cap, and is signed
     afresh on each attempt. See the README's configuration table for every option.
     """
+
+    taobao: TaobaoNamespace
+    alibaba: AlibabaNamespace
+    foundation: FoundationNamespace
+    logistics: LogisticsNamespace
+    bulk: BulkNamespace
 
     def __init__(
         self,

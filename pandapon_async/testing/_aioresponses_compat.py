@@ -31,5 +31,5 @@ def ensure_aioresponses_compatible() -> None:
 
     if "stream_writer" not in inspect.signature(ClientResponse.__init__).parameters:
         return
-    if core.ClientResponse is ClientResponse:
-        core.ClientResponse = _CompatClientResponse
+    if getattr(core, "ClientResponse", None) is ClientResponse:
+        setattr(core, "ClientResponse", _CompatClientResponse)  # noqa: B010

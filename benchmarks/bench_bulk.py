@@ -1,0 +1,207 @@
+"""Bulk helpers at scale: 100,000 order ids through ``submit_to_pay`` and ``get_orders``.
+
+The FakePandaPon runs in its own process (it holds the orders and counts payments); each
+scenario runs in a fresh client process, so ``peak RSS`` is that scenario's own
+(``resource.getrusage(RUSAGE_SELF).ru_maxrss``). Scenarios:
+
+- ``pay``: ``submit_to_pay`` of every id, chunks of 50, with an ``SQLiteJournal``
+  (``synchronous=FULL``) in a temporary directory, at the configured rate limit;
+- ``pay (faults)``: the same on fresh orders with 5% HTTP 500 and 1% processed-then-dropped
+  on the payment endpoint (reconciliation by reading order state), no journal;
+- ``lookup``: ``get_orders`` of every id (one ``/alibaba/order/detail`` request each),
+  keeping every ``AlibabaOrderDetail`` in the report;
+- ``lookup status``: the same with ``select=lambda d: d.status`` (keeps only the status).
+
+For each: wall time, ids per second, requests per second achieved against the configured
+limit (``none`` = unlimited), peak RSS, and, from the fake, the most times any order was paid
+(must be 1). Usage: ``python benchmarks/bench_bulk.py [--ids 100000] [--pay-rate 200]
+[--lookup-rate 0] [--concurrency 16]`` (rate 0 = unlimited).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing as mp
+import os
+import platform
+import resource
+import sys
+import tempfile
+import time
+from multiprocessing.connection import Connection
+from typing import Any
+
+PAY_PATH = "/alibaba/order/batch/submit/to/pay"
+
+
+def fake_server(conn: Connection, seed: int) -> None:
+    """Child process: serve a FakePandaPon and answer commands from the pipe."""
+    from pandapon_async.testing import FakePandaPon
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        async with FakePandaPon(seed=seed, log_requests=False) as fake:
+            creds = fake.credentials
+            conn.send((fake.url, creds.access_key, creds.access_secret, creds.user_id))
+            while True:
+                command, argument = await loop.run_in_executor(None, conn.recv)
+                if command == "create":
+                    conn.send(fake.create_alibaba_orders(argument))
+                elif command == "faults":
+                    fake.faults.clear()
+                    if argument:
+                        fake.faults.set_error_rate(0.05, status=500, path=PAY_PATH)
+                        fake.faults.set_processed_then_drop_rate(0.01, path=PAY_PATH)
+                    conn.send(None)
+                elif command == "counts":
+                    counts = fake.payment_counts
+                    conn.send((len(counts), max(counts.values(), default=0)))
+                else:
+                    conn.send(None)
+                    return
+
+    asyncio.run(main())
+
+
+def client_run(conn: Connection, settings: dict[str, Any]) -> None:
+    """Child process: one scenario; sends back its measurements."""
+    from pandapon_async import Credentials, PandaPonClient
+    from pandapon_async.journal import SQLiteJournal
+
+    requests = 0
+
+    async def count_request(event: Any) -> None:
+        nonlocal requests
+        requests += 1
+
+    async def main() -> dict[str, Any]:
+        ids: list[str] = settings["ids"]
+        rate = settings["rate"] or None
+        credentials = Credentials(*settings["credentials"])
+        async with PandaPonClient(
+            credentials, base_url=settings["url"], rate_limit=rate,
+            max_concurrency=settings["concurrency"], retry_backoff=0.01,
+            retry_backoff_max=0.1, timeout=60.0, request_hooks=[count_request],
+        ) as client:
+            started = time.perf_counter()
+            if settings["kind"] == "lookup":
+                report: Any = await client.bulk.get_orders(
+                    ids, concurrency=settings["concurrency"],
+                    select=(lambda detail: detail.status) if settings["select"] else None,
+                )
+                ok = len(report.found)
+            elif settings["journal"]:
+                with tempfile.TemporaryDirectory() as scratch:
+                    async with SQLiteJournal(os.path.join(scratch, "pay.sqlite3")) as journal:
+                        report = await client.bulk.submit_to_pay(
+                            ids, chunk_size=50, concurrency=settings["concurrency"],
+                            journal=journal,
+                        )
+                        commits = journal.commits
+                ok = len(report.success_order_ids)
+            else:
+                report = await client.bulk.submit_to_pay(
+                    ids, chunk_size=50, concurrency=settings["concurrency"]
+                )
+                ok = len(report.success_order_ids)
+            elapsed = time.perf_counter() - started
+        result = {
+            "elapsed": elapsed, "requests": requests, "ok": ok, "total": report.total,
+            "counts": report.counts,
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        }
+        if settings["kind"] == "pay" and settings["journal"]:
+            result["journal_commits"] = commits
+        return result
+
+    conn.send(asyncio.run(main()))
+
+
+def run_scenario(ctx: Any, settings: dict[str, Any]) -> dict[str, Any]:
+    parent, child = ctx.Pipe()
+    process = ctx.Process(target=client_run, args=(child, settings))
+    process.start()
+    result: dict[str, Any] = parent.recv()
+    process.join()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--ids", type=int, default=100_000)
+    parser.add_argument("--pay-rate", type=float, default=200.0,
+                        help="client rate limit (requests/s) for the pay runs; 0 = none")
+    parser.add_argument("--lookup-rate", type=float, default=0.0,
+                        help="client rate limit (requests/s) for the lookup run; 0 = none")
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--no-faults", action="store_true", help="skip the faults run")
+    args = parser.parse_args()
+
+    ctx = mp.get_context("spawn")
+    server_conn, child_conn = ctx.Pipe()
+    server = ctx.Process(target=fake_server, args=(child_conn, 0), daemon=True)
+    server.start()
+    url, *credentials = server_conn.recv()
+
+    def command(name: str, argument: Any = None) -> Any:
+        server_conn.send((name, argument))
+        return server_conn.recv()
+
+    rows = []
+    scenarios = [("pay", args.pay_rate, True, False)]
+    if not args.no_faults:
+        scenarios.append(("pay (faults)", args.pay_rate, False, True))
+    for label, rate, journal, faults in scenarios:
+        ids = command("create", args.ids)
+        command("faults", faults)
+        result = run_scenario(ctx, {
+            "kind": "pay", "ids": ids, "rate": rate, "journal": journal, "url": url,
+            "credentials": credentials, "concurrency": args.concurrency,
+        })
+        command("faults", False)
+        rows.append((label, rate, result))
+        if label == "pay":
+            lookup_ids = ids
+    for label, select in (("lookup", False), ("lookup status", True)):
+        result = run_scenario(ctx, {
+            "kind": "lookup", "ids": lookup_ids, "rate": args.lookup_rate, "journal": False,
+            "url": url, "credentials": credentials, "concurrency": args.concurrency,
+            "select": select,
+        })
+        rows.append((label, args.lookup_rate, result))
+    orders_paid, most_payments = command("counts")
+    command("stop")
+    server.join(timeout=5)
+
+    print(f"bench_bulk: {args.ids:,} ids per run, concurrency {args.concurrency}, "
+          f"Python {platform.python_version()}, {os.cpu_count()} CPUs, fake in its own process")
+    header = (f"{'scenario':<15}{'wall s':>8}{'ids/s':>10}{'requests':>10}{'req/s':>9}"
+              f"{'limit':>8}{'of limit':>9}{'peak RSS MB':>13}  buckets")
+    print(header)
+    print("-" * len(header))
+    for label, rate, result in rows:
+        req_rate = result["requests"] / result["elapsed"]
+        counts = result["counts"]
+        if label.startswith("lookup"):
+            buckets = (f"found {counts['found']:,} not_found {counts['not_found']} "
+                       f"errored {counts['errored']}")
+        else:
+            buckets = (f"paid {counts['succeeded']:,} fail {counts['pay_failed']} errored "
+                       f"{counts['errored']} unknown {counts['unknown']} "
+                       f"reconciled {counts['reconciled']} resubmitted {counts['resubmitted']}")
+            if "journal_commits" in result:
+                buckets += f"; journal commits {result['journal_commits']:,}"
+        print(f"{label:<15}{result['elapsed']:>8.1f}{result['total'] / result['elapsed']:>10,.0f}"
+              f"{result['requests']:>10,}{req_rate:>9,.0f}"
+              f"{(f'{rate:g}' if rate else 'none'):>8}"
+              f"{(f'{req_rate / rate:.0%}' if rate else '-'):>9}"
+              f"{result['peak_rss_mb']:>13.0f}  {buckets}")
+    print(f"fake: {orders_paid:,} orders paid, most payments of one order: {most_payments}")
+    if most_payments > 1:
+        print("DOUBLE PAYMENT", file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

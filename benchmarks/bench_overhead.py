@@ -1,0 +1,228 @@
+"""Client overhead: PandaPonClient against raw aiohttp, same server, same JSON, one run.
+
+Three ways to fetch a 1688 order detail from a minimal local server that answers a fixed
+envelope (``_local_server.py``, in a child process pinned to its own core, while this process
+is pinned to another):
+
+- ``raw aiohttp``: one ``aiohttp.ClientSession`` doing by hand what the platform requires of
+  every request: encode the JSON body, sign (fresh timestamp, nonce and MD5 signature, with
+  ``hashlib`` directly), post, read the body, ``json.loads`` it and check ``code``. This is
+  the baseline of the target;
+- ``raw pre-signed``: the same, with the body encoded and the headers signed once up front:
+  the least work an HTTP client can do (not a usable client: the platform rejects stale
+  timestamps), shown as a floor;
+- ``client.call``: ``PandaPonClient.call("POST", "/alibaba/order/detail", json=...)``, which
+  also signs every request afresh, checks the envelope and maps errors;
+- ``typed``: ``client.alibaba.orders.get_detail(order_id)``, which also structures the answer
+  into ``AlibabaOrderDetail``.
+
+No limit binds: ``rate_limit=None`` and ``max_concurrency`` equal to the number of workers.
+Rounds alternate between the three so that drift (CPU frequency, other load) hits them all
+alike; the table shows the median round. ``server CPU`` is the server's CPU use during the
+rounds: below 100% means the server was not the bottleneck. Target: the client reaches at
+least 90% of raw aiohttp's requests per second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import hashlib
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import aiohttp
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from _local_server import ORDER_ID, ServerProcess, pin_to_cpu
+
+from pandapon_async import Credentials, MD5Signer, PandaPonClient
+
+PATH = "/alibaba/order/detail"
+BASELINE = "raw aiohttp"
+JSON_HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
+PAYLOAD = {"webSite": "1688", "orderId": ORDER_ID}
+CREDENTIALS = Credentials("bench-access-key", "bench-access-secret", "10001")
+TARGET = 0.90
+
+Operation = Callable[[], Awaitable[Any]]
+
+
+def signed_headers() -> dict[str, str]:
+    """The platform's system headers, written out by hand as a raw-aiohttp user would."""
+    timestamp = str(int(time.time()))
+    nonce = os.urandom(16).hex()
+    base = CREDENTIALS.access_key + timestamp + nonce + CREDENTIALS.access_secret
+    return {
+        "access-key": CREDENTIALS.access_key,
+        "timestamp": timestamp,
+        "nonce-str": nonce,
+        "user-id": CREDENTIALS.user_id,
+        "signature": hashlib.md5(base.encode()).hexdigest().upper(),
+        **JSON_HEADERS,
+    }
+
+
+async def run_round(operation: Operation, workers: int, seconds: float) -> tuple[int, float]:
+    """Requests completed by ``workers`` concurrent loops in about ``seconds``; (count, time)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    counts = [0] * workers
+
+    async def worker(index: int) -> None:
+        done = 0
+        while loop.time() < deadline:
+            await operation()
+            done += 1
+        counts[index] = done
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker(index) for index in range(workers)))
+    return sum(counts), time.perf_counter() - started
+
+
+def has_typed_detail(client: PandaPonClient) -> bool:
+    alibaba = getattr(client, "alibaba", None)
+    orders = getattr(alibaba, "orders", None)
+    return callable(getattr(orders, "get_detail", None))
+
+
+async def measure(url: str, server: ServerProcess, workers: int, seconds: float,
+                  rounds: int) -> list[dict[str, Any]]:
+    body = json.dumps(PAYLOAD, separators=(",", ":")).encode()
+    headers = MD5Signer().sign(CREDENTIALS)
+    headers.update(JSON_HEADERS)
+    connector = aiohttp.TCPConnector(limit=workers, limit_per_host=0)
+    raw_session = aiohttp.ClientSession(connector=connector)
+    client = PandaPonClient(CREDENTIALS, base_url=url, rate_limit=None,
+                            max_concurrency=workers, timeout=30.0)
+
+    async def raw_signed() -> Any:
+        payload = json.dumps(PAYLOAD, ensure_ascii=False, separators=(",", ":")).encode()
+        async with raw_session.post(url + PATH, data=payload, headers=signed_headers()) as response:
+            raw_body = await response.read()
+        envelope = json.loads(raw_body)
+        if envelope["code"] != 200:
+            raise RuntimeError(envelope)
+        return envelope["data"]
+
+    async def raw_presigned() -> Any:
+        async with raw_session.post(url + PATH, data=body, headers=headers) as response:
+            raw_body = await response.read()
+        envelope = json.loads(raw_body)
+        if envelope["code"] != 200:
+            raise RuntimeError(envelope)
+        return envelope["data"]
+
+    async def call() -> Any:
+        return await client.call("POST", PATH, json=PAYLOAD)
+
+    operations: dict[str, Operation] = {
+        BASELINE: raw_signed, "raw pre-signed": raw_presigned, "client.call": call,
+    }
+    if has_typed_detail(client):
+        async def typed() -> Any:
+            return await client.alibaba.orders.get_detail(ORDER_ID)  # type: ignore[attr-defined]
+
+        operations["typed get_detail"] = typed
+
+    results: dict[str, list[float]] = {name: [] for name in operations}
+    server_cpu: dict[str, list[float]] = {name: [] for name in operations}
+    client_cpu_per_request: dict[str, list[float]] = {name: [] for name in operations}
+    try:
+        async with client:
+            for operation in operations.values():  # warm up connections and caches
+                await run_round(operation, workers, min(0.5, seconds))
+            for _ in range(rounds):
+                for name, operation in operations.items():
+                    gc.collect()
+                    server_before = server.cpu_seconds()
+                    client_before = sum(os.times()[:2])
+                    count, elapsed = await run_round(operation, workers, seconds)
+                    client_used = sum(os.times()[:2]) - client_before
+                    client_cpu_per_request[name].append(client_used / count)
+                    server_cpu[name].append((server.cpu_seconds() - server_before) / elapsed)
+                    results[name].append(count / elapsed)
+    finally:
+        await raw_session.close()
+    baseline = statistics.median(results[BASELINE])
+    presigned = statistics.median(results["raw pre-signed"])
+    rows = []
+    for name in operations:
+        rate = statistics.median(results[name])
+        rows.append({
+            "name": name,
+            "workers": workers,
+            "req_per_s": rate,
+            "spread": (min(results[name]), max(results[name])),
+            "ratio": rate / baseline,
+            "ratio_presigned": rate / presigned,
+            "cpu_us_per_request": statistics.median(client_cpu_per_request[name]) * 1e6,
+            "server_cpu": statistics.median(server_cpu[name]),
+        })
+    return rows
+
+
+def cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def print_table(rows: list[dict[str, Any]]) -> None:
+    header = (f"{'mode':<17} {'workers':>7} {'req/s':>8} {'min..max':>13} {'vs raw':>7} "
+              f"{'vs pre-signed':>13} {'CPU us/req':>10} {'server CPU':>10}  target")
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        low, high = row["spread"]
+        verdict = "" if row["name"].startswith("raw") else (
+            "ok" if row["ratio"] >= TARGET else f"MISS (< {TARGET:.0%})"
+        )
+        print(f"{row['name']:<17} {row['workers']:>7} {row['req_per_s']:>8,.0f} "
+              f"{f'{low:,.0f}..{high:,.0f}':>13} {row['ratio']:>7.1%} "
+              f"{row['ratio_presigned']:>13.1%} {row['cpu_us_per_request']:>10.0f} "
+              f"{row['server_cpu']:>10.0%}  {verdict}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--workers", default="1,32",
+                        help="comma-separated numbers of concurrent workers (default 1,32)")
+    parser.add_argument("--seconds", type=float, default=2.0, help="length of one round")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds per mode")
+    parser.add_argument("--server", choices=("aiohttp", "asyncio"), default="aiohttp",
+                        help="kind of local server (default aiohttp)")
+    args = parser.parse_args()
+    pinned = pin_to_cpu(0)
+    print(f"bench_overhead: {cpu_model()}, {os.cpu_count()} CPUs, Python "
+          f"{platform.python_version()}, aiohttp {aiohttp.__version__}; client "
+          f"{'on CPU 0, server on CPU 1' if pinned else 'and server unpinned'}; "
+          f"{args.server} server; {args.rounds} rounds x {args.seconds:g} s per mode")
+    rows: list[dict[str, Any]] = []
+    with ServerProcess(kind=args.server, cpu=1 if pinned else None) as server:
+        for workers in (int(text) for text in args.workers.split(",")):
+            rows += asyncio.run(measure(server.url, server, workers, args.seconds,
+                                        args.rounds))
+    print()
+    print_table(rows)
+    missed = [row for row in rows if not row["name"].startswith("raw") and row["ratio"] < TARGET]
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,497 @@
+"""Callback messages: signature check, envelope parsing, typed bodies and message identity.
+
+Pure functions, no I/O. The receiver (``_callback_receiver``) and the inbox (``_inbox``) build
+on them; users reach them through :mod:`pandapon_async.callbacks`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import hashlib
+import hmac
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from ._signing import compute_callback_signature
+from .errors import SignatureVerificationError
+
+__all__ = [
+    "ALIBABA_PRICE_MODIFY",
+    "ORDER_BUYER_REFUND",
+    "ORDER_CANCEL",
+    "ORDER_CREATE",
+    "ORDER_EVENT_TYPES",
+    "ORDER_PAY_SUCCESS",
+    "ORDER_PRICE_MODIFY",
+    "TAOBAO_PRICE_MODIFY",
+    "CallbackEnvelope",
+    "CallbackMessage",
+    "CallbackParseError",
+    "MessagePlatform",
+    "OrderEventBody",
+    "TaobaoPriceModifyBody",
+    "TaobaoSubOrder",
+    "compute_message_id",
+    "message_from_envelope",
+    "parse_envelope",
+    "parse_message",
+    "verify_signature",
+]
+
+TAOBAO_PRICE_MODIFY = "TAOBAO_ORDER_BUYER_VIEW_ORDER_PRICE_MODIFY"
+ALIBABA_PRICE_MODIFY = "1688_ORDER_BUYER_VIEW_ORDER_PRICE_MODIFY"
+ORDER_CREATE = "ORDER_CREATE"
+ORDER_CANCEL = "ORDER_CANCEL"
+ORDER_PAY_SUCCESS = "ORDER_PAY_SUCCESS"
+ORDER_PRICE_MODIFY = "ORDER_BUYER_VIEW_ORDER_PRICE_MODIFY"
+ORDER_BUYER_REFUND = "ORDER_BUYER_VIEW_ORDER_BUYER_REFUND"
+ORDER_EVENT_TYPES: frozenset[str] = frozenset(
+    {ORDER_CREATE, ORDER_CANCEL, ORDER_PAY_SUCCESS, ORDER_PRICE_MODIFY, ORDER_BUYER_REFUND}
+)
+
+# Epoch values below this are taken as seconds, above as milliseconds: 1e11 ms is 1973,
+# 1e11 s is the year 5138, so the two readings cannot be confused for real push times.
+_MS_THRESHOLD = 100_000_000_000
+
+
+class CallbackParseError(ValueError):
+    """A callback message is malformed. ``field`` names the offending field (a dotted path)."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"invalid callback message: {field}: {problem}")
+        self.field = field
+        self.problem = problem
+
+
+class MessagePlatform(enum.IntEnum):
+    """``messagePlatform`` of a callback message. Unknown values are kept as plain ints."""
+
+    TAOBAO = 0
+    ALIBABA_1688 = 1
+
+
+# --------------------------------------------------------------------------------------------
+# Signature
+
+
+def verify_signature(body: bytes, authorization: str | None, access_secret: str) -> None:
+    """Check the ``Authorization`` header of a callback against the raw request body.
+
+    The platform signs ``hex(hmac_sha256(key=access_secret, msg=raw body))``. Either hex case
+    is accepted and surrounding whitespace ignored; the comparison is constant-time. Raises
+    :class:`~pandapon_async.errors.SignatureVerificationError` when the header is missing,
+    empty or does not match. The message never contains the secret or the expected value.
+    """
+    if authorization is None or not authorization.strip():
+        raise SignatureVerificationError("callback has no Authorization signature")
+    if not access_secret:
+        raise ValueError("access_secret must not be empty")
+    expected = compute_callback_signature(bytes(body), access_secret).encode("ascii")
+    given = authorization.strip().lower().encode("utf-8", errors="replace")
+    if not hmac.compare_digest(given, expected):
+        raise SignatureVerificationError("callback signature does not match the body")
+
+
+# --------------------------------------------------------------------------------------------
+# Field coercion: lenient about the platform's string/number drift, strict about shape.
+
+
+def _describe(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _opt_str(data: Mapping[str, Any], key: str, path: str) -> str | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise CallbackParseError(f"{path}.{key}", f"expected a string, got {_describe(value)}")
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float):
+        return str(value)
+    raise CallbackParseError(f"{path}.{key}", f"expected a string, got {_describe(value)}")
+
+
+def _to_int(value: object, field: str) -> int:
+    if isinstance(value, bool):
+        raise CallbackParseError(field, f"expected an integer, got {_describe(value)}")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        text = value.strip()
+        if text.lstrip("+-").isdigit() and text.isascii():
+            return int(text)
+    raise CallbackParseError(field, f"expected an integer, got {_describe(value)}")
+
+
+def _opt_int(data: Mapping[str, Any], key: str, path: str) -> int | None:
+    value = data.get(key)
+    if value is None or value == "":
+        return None
+    return _to_int(value, f"{path}.{key}")
+
+
+def _opt_mapping(data: Mapping[str, Any], key: str, path: str) -> dict[str, Any] | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = _decode_json_text(value, f"{path}.{key}")
+    if not isinstance(value, Mapping):
+        raise CallbackParseError(f"{path}.{key}", f"expected an object, got {_describe(value)}")
+    return dict(value)
+
+
+def _extra(data: Mapping[str, Any], known: frozenset[str]) -> dict[str, Any]:
+    return {key: value for key, value in data.items() if key not in known}
+
+
+def _decode_json_text(text: str, field: str) -> Any:
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        raise CallbackParseError(field, "is text but not valid JSON") from None
+
+
+# --------------------------------------------------------------------------------------------
+# Typed bodies
+
+
+@attrs.frozen(kw_only=True)
+class TaobaoSubOrder:
+    """One sub-order of a Taobao price-change message (the wire uses snake_case keys here).
+
+    Identifiers and times are kept as the strings the platform sends; ``product_amount`` is
+    integer fen. Every other key of the sub-order is kept, as sent, in ``extra``.
+    """
+
+    purchase_order_outer_id: str | None = None
+    purchase_order_line_outer_id: str | None = None
+    close_time_without_payment: str | None = None
+    detail_error_code: str | None = None
+    product_amount: int | None = None
+    logistic_company_name: str | None = None
+    logistic_number: str | None = None
+    quantity: int | None = None
+    extra: dict[str, Any] = attrs.field(factory=dict)
+
+    _STR_FIELDS = (
+        "purchase_order_outer_id",
+        "purchase_order_line_outer_id",
+        "close_time_without_payment",
+        "detail_error_code",
+        "logistic_company_name",
+        "logistic_number",
+    )
+    _INT_FIELDS = ("product_amount", "quantity")
+
+    @classmethod
+    def from_wire(cls, data: Mapping[str, Any], path: str) -> TaobaoSubOrder:
+        values: dict[str, Any] = {key: _opt_str(data, key, path) for key in cls._STR_FIELDS}
+        values.update({key: _opt_int(data, key, path) for key in cls._INT_FIELDS})
+        known = frozenset(cls._STR_FIELDS + cls._INT_FIELDS)
+        return cls(**values, extra=_extra(data, known))
+
+
+@attrs.frozen(kw_only=True)
+class TaobaoPriceModifyBody:
+    """Body of ``TAOBAO_ORDER_BUYER_VIEW_ORDER_PRICE_MODIFY``: a Taobao order's price changed.
+
+    ``purchase_order_price`` is the ``purchaseOrderPriceDTO`` object as sent (its fields are
+    not documented); unknown top-level keys are in ``extra``.
+    """
+
+    sales_order_id: str | None = None
+    sub_orders: list[TaobaoSubOrder] = attrs.field(factory=list)
+    purchase_order_price: dict[str, Any] | None = None
+    extra: dict[str, Any] = attrs.field(factory=dict)
+
+    @classmethod
+    def from_wire(cls, data: Mapping[str, Any], path: str = "messageBody") -> TaobaoPriceModifyBody:
+        raw_sub_orders = data.get("subOrders")
+        if isinstance(raw_sub_orders, str):
+            raw_sub_orders = _decode_json_text(raw_sub_orders, f"{path}.subOrders")
+        if raw_sub_orders is None:
+            raw_sub_orders = []
+        if not isinstance(raw_sub_orders, list):
+            raise CallbackParseError(
+                f"{path}.subOrders", f"expected a list, got {_describe(raw_sub_orders)}"
+            )
+        sub_orders = []
+        for index, item in enumerate(raw_sub_orders):
+            item_path = f"{path}.subOrders[{index}]"
+            if not isinstance(item, Mapping):
+                raise CallbackParseError(item_path, f"expected an object, got {_describe(item)}")
+            sub_orders.append(TaobaoSubOrder.from_wire(item, item_path))
+        return cls(
+            sales_order_id=_opt_str(data, "salesOrderId", path),
+            sub_orders=sub_orders,
+            purchase_order_price=_opt_mapping(data, "purchaseOrderPriceDTO", path),
+            extra=_extra(data, frozenset({"salesOrderId", "subOrders", "purchaseOrderPriceDTO"})),
+        )
+
+
+@attrs.frozen(kw_only=True)
+class OrderEventBody:
+    """Body of the order status and refund messages (``ORDER_CREATE``, ``ORDER_CANCEL``,
+    ``ORDER_PAY_SUCCESS``, ``ORDER_BUYER_VIEW_ORDER_PRICE_MODIFY``,
+    ``ORDER_BUYER_VIEW_ORDER_BUYER_REFUND``).
+
+    These types and this body come from PandaPon's sister platform; PandaPon's own are not
+    public. Amounts are integer fen; ``order_status`` (e.g. ``WAITING_FOR_PAYMENT``,
+    ``WAITING_FOR_SENT``, ``CANCEL``) and ``refund_status`` are kept as sent; times are kept as
+    the strings sent. Unknown keys are in ``extra``.
+    """
+
+    order_id: str | None = None
+    order_no: str | None = None
+    order_status: str | None = None
+    pay_status: int | None = None
+    total_amount: int | None = None
+    shipping_fee: int | None = None
+    product_amount: int | None = None
+    refund_amount: int | None = None
+    refund_status: str | None = None
+    close_reason: str | None = None
+    tb_create_time: str | None = None
+    pay_time: str | None = None
+    extra: dict[str, Any] = attrs.field(factory=dict)
+
+    _STR_FIELDS = (
+        ("order_id", "orderId"),
+        ("order_no", "orderNo"),
+        ("order_status", "orderStatus"),
+        ("refund_status", "refundStatus"),
+        ("close_reason", "closeReason"),
+        ("tb_create_time", "tbCreateTime"),
+        ("pay_time", "payTime"),
+    )
+    _INT_FIELDS = (
+        ("pay_status", "payStatus"),
+        ("total_amount", "totalAmount"),
+        ("shipping_fee", "shippingFee"),
+        ("product_amount", "productAmount"),
+        ("refund_amount", "refundAmount"),
+    )
+
+    @classmethod
+    def from_wire(cls, data: Mapping[str, Any], path: str = "messageBody") -> OrderEventBody:
+        values: dict[str, Any] = {
+            name: _opt_str(data, wire, path) for name, wire in cls._STR_FIELDS
+        }
+        values.update({name: _opt_int(data, wire, path) for name, wire in cls._INT_FIELDS})
+        known = frozenset(wire for _, wire in cls._STR_FIELDS + cls._INT_FIELDS)
+        return cls(**values, extra=_extra(data, known))
+
+
+def _structure_alibaba_order_detail(data: Mapping[str, Any]) -> Any:
+    # Imported here so that verifying and receiving never depend on the model package
+    # importing cleanly; only typing a 1688 body does.
+    from .models import structure
+    from .models.alibaba import AlibabaOrderDetail
+
+    try:
+        return structure(dict(data), AlibabaOrderDetail)
+    except Exception as error:
+        detail = str(error)[:200] or type(error).__name__
+        raise CallbackParseError(
+            "messageBody", f"not a 1688 buyer-view order detail: {detail}"
+        ) from error
+
+
+# --------------------------------------------------------------------------------------------
+# Envelope and message
+
+
+@attrs.frozen(kw_only=True)
+class CallbackEnvelope:
+    """The outer fields of a callback, checked but with ``messageBody`` not yet typed.
+
+    ``body`` is ``messageBody`` as decoded (JSON text already decoded). ``message_id`` is the
+    identity used to recognise redeliveries (see :func:`compute_message_id`).
+    """
+
+    message_type: str
+    platform: MessagePlatform | int | None
+    timestamp: dt.datetime
+    timestamp_ms: int
+    body: Any
+    raw: dict[str, Any]
+    message_id: str
+
+
+@attrs.frozen(kw_only=True)
+class CallbackMessage:
+    """One order-event message pushed by the platform.
+
+    - ``message_type``: ``messageType`` as sent (e.g. ``ORDER_PAY_SUCCESS``).
+    - ``platform``: :class:`MessagePlatform`, a plain int for values not known, or ``None``
+      when the message carries none.
+    - ``timestamp``: the push time as an aware UTC datetime.
+    - ``body``: typed for the documented types (:class:`TaobaoPriceModifyBody`,
+      ``AlibabaOrderDetail`` for ``1688_ORDER_BUYER_VIEW_ORDER_PRICE_MODIFY``,
+      :class:`OrderEventBody` for the order status and refund types), otherwise
+      ``messageBody`` as decoded (normally a dict).
+    - ``body_raw``: ``messageBody`` as decoded, before typing.
+    - ``raw``: the whole message as decoded (with ``messageBody`` exactly as sent).
+    - ``message_id``: stable identity; a redelivery of the same message has the same id.
+    """
+
+    message_type: str
+    platform: MessagePlatform | int | None
+    timestamp: dt.datetime
+    body: Any
+    body_raw: Any = attrs.field(repr=False)
+    raw: dict[str, Any] = attrs.field(repr=False)
+    message_id: str
+
+    @property
+    def is_typed(self) -> bool:
+        """Whether ``body`` is a typed model (the message type is one this library knows)."""
+        return self.message_type in _TYPED_MESSAGE_TYPES
+
+
+_TYPED_MESSAGE_TYPES = frozenset({TAOBAO_PRICE_MODIFY, ALIBABA_PRICE_MODIFY}) | ORDER_EVENT_TYPES
+
+
+def _decode_document(body: bytes | bytearray | memoryview | str | Mapping[str, Any]) -> Any:
+    if isinstance(body, Mapping):
+        return body
+    if isinstance(body, bytes | bytearray | memoryview):
+        try:
+            text = bytes(body).decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise CallbackParseError("body", "is not UTF-8 text") from None
+    elif isinstance(body, str):
+        text = body
+    else:
+        raise TypeError(f"body must be bytes, str or a mapping, got {type(body).__name__}")
+    if not text.strip():
+        raise CallbackParseError("body", "is empty")
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        raise CallbackParseError("body", "is not valid JSON") from None
+
+
+def _parse_platform(raw: dict[str, Any]) -> MessagePlatform | int | None:
+    value = raw.get("messagePlatform")
+    if value is None or value == "":
+        return None
+    number = _to_int(value, "messagePlatform")
+    try:
+        return MessagePlatform(number)
+    except ValueError:
+        return number
+
+
+def _parse_timestamp(raw: dict[str, Any]) -> tuple[dt.datetime, int]:
+    if raw.get("timestamp") is None:
+        raise CallbackParseError("timestamp", "is missing")
+    number = _to_int(raw["timestamp"], "timestamp")
+    if number <= 0:
+        raise CallbackParseError("timestamp", f"must be a positive epoch time, got {number}")
+    millis = number if number >= _MS_THRESHOLD else number * 1000
+    try:
+        moment = dt.datetime.fromtimestamp(millis / 1000, tz=dt.UTC)
+    except (OverflowError, OSError, ValueError):
+        raise CallbackParseError("timestamp", f"is out of range: {number}") from None
+    return moment, millis
+
+
+def compute_message_id(
+    message_type: str, platform: int | None, timestamp_ms: int, body: Any
+) -> str:
+    """The identity of a message: SHA-256 (hex) of its type, platform, push time and body.
+
+    The body is canonical JSON (sorted keys, no spaces, UTF-8), so the same ``messageBody``
+    sent as an object or as JSON text, or with its keys in another order, gives the same id.
+    The platform redelivers a message with the same fields, so a redelivery has the same id,
+    while two distinct events (different push times) never share one.
+    """
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    platform_text = "" if platform is None else str(int(platform))
+    base = f"{message_type}\n{platform_text}\n{timestamp_ms}\n{canonical}"
+    return hashlib.sha256(base.encode("utf-8")).hexdigest()
+
+
+def parse_envelope(
+    body: bytes | bytearray | memoryview | str | Mapping[str, Any],
+) -> CallbackEnvelope:
+    """Check the outer fields of a callback and decode ``messageBody`` (typing it is not done).
+
+    Raises :class:`CallbackParseError` naming the field when the message is malformed.
+    """
+    document = _decode_document(body)
+    if not isinstance(document, Mapping):
+        raise CallbackParseError("body", f"expected a JSON object, got {type(document).__name__}")
+    raw = dict(document)
+    message_type = raw.get("messageType")
+    if not isinstance(message_type, str) or not message_type.strip():
+        raise CallbackParseError(
+            "messageType", f"expected a non-empty string, got {_describe(message_type)}"
+        )
+    platform = _parse_platform(raw)
+    timestamp, timestamp_ms = _parse_timestamp(raw)
+    message_body = raw.get("messageBody")
+    if isinstance(message_body, str) and message_body.strip()[:1] in ("{", "["):
+        message_body = _decode_json_text(message_body, "messageBody")
+    return CallbackEnvelope(
+        message_type=message_type,
+        platform=platform,
+        timestamp=timestamp,
+        timestamp_ms=timestamp_ms,
+        body=message_body,
+        raw=raw,
+        message_id=compute_message_id(message_type, platform, timestamp_ms, message_body),
+    )
+
+
+def _type_body(message_type: str, body: Any) -> Any:
+    if message_type not in _TYPED_MESSAGE_TYPES:
+        return body
+    if not isinstance(body, Mapping):
+        raise CallbackParseError(
+            "messageBody", f"expected an object for {message_type}, got {_describe(body)}"
+        )
+    if message_type == TAOBAO_PRICE_MODIFY:
+        return TaobaoPriceModifyBody.from_wire(body)
+    if message_type == ALIBABA_PRICE_MODIFY:
+        return _structure_alibaba_order_detail(body)
+    return OrderEventBody.from_wire(body)
+
+
+def parse_message(
+    body: bytes | bytearray | memoryview | str | Mapping[str, Any],
+) -> CallbackMessage:
+    """Parse one callback message: the raw request body (bytes or text) or a decoded mapping.
+
+    ``messageBody`` may be an object or JSON text. Documented message types get a typed
+    ``body``; unknown types are kept as decoded, never rejected. Raises
+    :class:`CallbackParseError` (a ``ValueError``) naming the field when the message is
+    malformed: not a JSON object, no ``messageType``, a missing or non-numeric ``timestamp``,
+    or a documented type whose body does not have the documented shape.
+    """
+    envelope = parse_envelope(body)
+    return message_from_envelope(envelope)
+
+
+def message_from_envelope(envelope: CallbackEnvelope) -> CallbackMessage:
+    """Type the body of a checked envelope (see :func:`parse_message`)."""
+    return CallbackMessage(
+        message_type=envelope.message_type,
+        platform=envelope.platform,
+        timestamp=envelope.timestamp,
+        body=_type_body(envelope.message_type, envelope.body),
+        body_raw=envelope.body,
+        raw=envelope.raw,
+        message_id=envelope.message_id,
+    )

@@ -1,0 +1,164 @@
+"""Endpoint declarations: one frozen record per platform endpoint, and the registry of them.
+
+Every typed method is a thin wrapper that builds a request model and hands it to its
+:class:`Endpoint`, which checks it, encodes it to the wire (JSON body, query string or path),
+sends it with the endpoint's idempotency, and decodes ``data`` into the declared response type.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Final, Generic, Literal, TypeVar
+from urllib.parse import quote
+
+import attrs
+
+from .models._base import Request, converter, validate_request
+
+if TYPE_CHECKING:
+    from ._client import PandaPonClient
+
+__all__ = ["ENDPOINTS", "Endpoint", "PreparedRequest", "endpoint"]
+
+ResponseT = TypeVar("ResponseT")
+ParamsIn = Literal["body", "query", "path", "none"]
+Status = Literal["stable", "deprecated", "in_development"]
+
+_PATH_PARAM = re.compile(r"\{(\w+)\}")
+
+
+@attrs.frozen
+class PreparedRequest:
+    """What goes on the wire for one call (before signing)."""
+
+    method: str
+    path: str
+    json: Any = None
+    params: Mapping[str, Any] | None = None
+
+
+@attrs.frozen
+class Endpoint(Generic[ResponseT]):
+    """One platform endpoint as this library calls it.
+
+    ``name`` is the typed method (``"alibaba.orders.get_detail"``); ``request`` the attrs request
+    class (``None``: no parameters); ``response`` the type ``data`` decodes into (``None``: the
+    answer carries nothing, ``Any``: its schema is not public, the raw ``data`` is returned).
+    """
+
+    name: str
+    method: Literal["GET", "POST"]
+    path: str
+    idempotent: bool
+    params_in: ParamsIn
+    request: type[Request] | None
+    response: Any
+    status: Status = "stable"
+    api_version: Literal["v1", "v2"] = "v1"
+    summary: str = ""
+
+    @property
+    def key(self) -> str:
+        """``"METHOD /path"``, as in ``endpoints.json`` and error messages."""
+        return f"{self.method} {self.path}"
+
+    @property
+    def path_params(self) -> tuple[str, ...]:
+        return tuple(_PATH_PARAM.findall(self.path))
+
+    def prepare(self, request: Request | None) -> PreparedRequest:
+        """Check ``request`` and encode it; ``ValueError`` naming the field, nothing sent."""
+        if self.request is None:
+            if request is not None:
+                raise ValueError(f"{self.key} takes no parameters")
+            return PreparedRequest(self.method, self.path)
+        if not isinstance(request, self.request):
+            raise ValueError(
+                f"{self.key} expects a {self.request.__name__}, got {type(request).__name__}"
+            )
+        validate_request(request)
+        wire: dict[str, Any] = converter.unstructure(request)
+        path = self.path
+        for name in self.path_params:
+            value = wire.pop(name, None)
+            if value is None or value == "":
+                raise ValueError(f"{name} is required (it is part of the path)")
+            path = path.replace("{" + name + "}", quote(str(value), safe=""))
+        if self.params_in == "body":
+            return PreparedRequest(self.method, path, json=wire)
+        return PreparedRequest(self.method, path, params=wire or None)
+
+    def decode(self, data: Any) -> ResponseT:
+        """Decode the envelope's ``data`` into the declared response type."""
+        if self.response is None:
+            return None  # type: ignore[return-value]
+        if self.response is Any:
+            return data  # type: ignore[no-any-return]
+        if self.response is bool:
+            # ``null`` answers (documented as ``boolean|null``) read as False.
+            return bool(data)  # type: ignore[return-value]
+        return converter.structure(data, self.response)  # type: ignore[no-any-return]
+
+    async def call(
+        self, client: PandaPonClient, request: Request | None, *, stacklevel: int = 3
+    ) -> ResponseT:
+        """Check, send and decode one call of this endpoint."""
+        if self.status == "deprecated":
+            warnings.warn(
+                f"{self.key} ({self.name}) is marked 'to be deprecated' by the platform",
+                DeprecationWarning,
+                stacklevel=stacklevel,
+            )
+        prepared = self.prepare(request)
+        data = await client._request(
+            prepared.method,
+            prepared.path,
+            json=prepared.json,
+            params=prepared.params,
+            idempotent=self.idempotent,
+        )
+        return self.decode(data)
+
+
+ENDPOINTS: Final[dict[str, Endpoint[Any]]] = {}
+"""Every declared endpoint, keyed by ``"METHOD /path"``."""
+
+
+def endpoint(
+    name: str,
+    method: Literal["GET", "POST"],
+    path: str,
+    *,
+    idempotent: bool,
+    request: type[Request] | None,
+    response: Any,
+    params_in: ParamsIn | None = None,
+    status: Status = "stable",
+    summary: str = "",
+) -> Endpoint[Any]:
+    """Declare an endpoint once and add it to :data:`ENDPOINTS`."""
+    if params_in is None:
+        if request is None:
+            params_in = "none"
+        elif _PATH_PARAM.search(path):
+            params_in = "path"
+        else:
+            params_in = "query" if method == "GET" else "body"
+    declared: Endpoint[Any] = Endpoint(
+        name=name,
+        method=method,
+        path=path,
+        idempotent=idempotent,
+        params_in=params_in,
+        request=request,
+        response=response,
+        status=status,
+        api_version="v2" if path.startswith("/v2/") else "v1",
+        summary=summary,
+    )
+    if declared.key in ENDPOINTS:
+        raise RuntimeError(f"endpoint {declared.key} declared twice")
+    ENDPOINTS[declared.key] = declared
+    return declared

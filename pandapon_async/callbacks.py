@@ -1,0 +1,80 @@
+"""Order-event callbacks: verify, parse and receive the messages the platform pushes.
+
+- :func:`verify_signature` checks the ``Authorization`` header (HMAC-SHA256 of the raw body).
+- :func:`parse_message` turns a message into a :class:`CallbackMessage` with a typed body.
+- :class:`CallbackReceiver` serves them on aiohttp: it records each message durably in a
+  :class:`CallbackInbox` (:class:`SQLiteInbox` by default) before answering 200, and hands it
+  to your async handler once, in the background, with retries.
+
+See the README section "Receiving callbacks".
+"""
+
+from __future__ import annotations
+
+from ._callback_message import (
+    ALIBABA_PRICE_MODIFY,
+    ORDER_BUYER_REFUND,
+    ORDER_CANCEL,
+    ORDER_CREATE,
+    ORDER_EVENT_TYPES,
+    ORDER_PAY_SUCCESS,
+    ORDER_PRICE_MODIFY,
+    TAOBAO_PRICE_MODIFY,
+    CallbackEnvelope,
+    CallbackMessage,
+    CallbackParseError,
+    MessagePlatform,
+    OrderEventBody,
+    TaobaoPriceModifyBody,
+    TaobaoSubOrder,
+    compute_message_id,
+    parse_envelope,
+    parse_message,
+    verify_signature,
+)
+from ._callback_receiver import (
+    DEFAULT_CALLBACK_PATH,
+    DEFAULT_INBOX_PATH,
+    DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_TIMESTAMP_TOLERANCE,
+    CallbackHandler,
+    CallbackReceiver,
+    ReceiveResult,
+)
+from ._inbox import CallbackInbox, InboxEntry, InboxStatus, MemoryInbox, SQLiteInbox
+from .errors import SignatureVerificationError
+
+__all__ = [
+    "ALIBABA_PRICE_MODIFY",
+    "DEFAULT_CALLBACK_PATH",
+    "DEFAULT_INBOX_PATH",
+    "DEFAULT_MAX_BODY_BYTES",
+    "DEFAULT_TIMESTAMP_TOLERANCE",
+    "ORDER_BUYER_REFUND",
+    "ORDER_CANCEL",
+    "ORDER_CREATE",
+    "ORDER_EVENT_TYPES",
+    "ORDER_PAY_SUCCESS",
+    "ORDER_PRICE_MODIFY",
+    "TAOBAO_PRICE_MODIFY",
+    "CallbackEnvelope",
+    "CallbackHandler",
+    "CallbackInbox",
+    "CallbackMessage",
+    "CallbackParseError",
+    "CallbackReceiver",
+    "InboxEntry",
+    "InboxStatus",
+    "MemoryInbox",
+    "MessagePlatform",
+    "OrderEventBody",
+    "ReceiveResult",
+    "SQLiteInbox",
+    "SignatureVerificationError",
+    "TaobaoPriceModifyBody",
+    "TaobaoSubOrder",
+    "compute_message_id",
+    "parse_envelope",
+    "parse_message",
+    "verify_signature",
+]

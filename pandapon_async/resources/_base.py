@@ -1,0 +1,74 @@
+"""What every namespace shares: the client handle, the call helper and page iteration."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from .._endpoint import Endpoint
+from ..models._base import MISSING, Request
+from ..models.common import Page
+
+if TYPE_CHECKING:
+    from .._client import PandaPonClient
+
+__all__ = ["Resource", "iterate_pages"]
+
+T = TypeVar("T")
+ResponseT = TypeVar("ResponseT")
+
+
+class Resource:
+    """A group of typed methods bound to one client (or one ``with_options`` view)."""
+
+    def __init__(self, client: PandaPonClient) -> None:
+        self._client = client
+
+    async def _call(self, endpoint: Endpoint[ResponseT], request: Request | None) -> ResponseT:
+        # stacklevel 4: warnings point at the caller of the public method.
+        return await endpoint.call(self._client, request, stacklevel=4)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} of {self._client!r}>"
+
+
+def check_page_args(page_size: int, first_page: int, max_page_size: int) -> None:
+    if isinstance(page_size, bool) or not isinstance(page_size, int):
+        raise ValueError(f"page_size must be an int, got {type(page_size).__name__}")
+    if not 1 <= page_size <= max_page_size:
+        raise ValueError(f"page_size must be between 1 and {max_page_size}, got {page_size}")
+    if isinstance(first_page, bool) or not isinstance(first_page, int) or first_page < 1:
+        raise ValueError(f"first_page must be an int >= 1, got {first_page!r}")
+
+
+async def iterate_pages(
+    fetch: Callable[[int], Awaitable[Page[T]]],
+    *,
+    first_page: int,
+    page_size: int,
+    max_pages: int | None = None,
+) -> AsyncIterator[T]:
+    """Yield every item, page after page, until a short or empty page or the last page.
+
+    A page is fetched only when the consumer asks for its first item, so breaking out of the
+    loop stops the requests; wrap the iterator in ``contextlib.aclosing`` to close it at once.
+    """
+    page_no = first_page
+    fetched = 0
+    while True:
+        page = await fetch(page_no)
+        fetched += 1
+        for item in page.items:
+            yield item
+        if len(page.items) < page_size:
+            return
+        total_pages = page.total_pages
+        if total_pages is not MISSING and total_pages is not None and page_no >= total_pages:
+            return
+        if max_pages is not None and fetched >= max_pages:
+            return
+        page_no += 1
+
+
+def drop_none(**values: Any) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if v is not None}

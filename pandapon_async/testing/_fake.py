@@ -1,0 +1,446 @@
+"""FakePandaPon: a stateful fake of the PandaPon platform on 127.0.0.1, with faults."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import json
+import logging
+import time
+from collections import deque
+from collections.abc import Callable, Mapping, Sequence
+from types import TracebackType
+from typing import Any, Self
+
+from aiohttp import web
+
+from .._credentials import Credentials
+from .._signing import (
+    HEADER_ACCESS_KEY,
+    HEADER_NONCE,
+    HEADER_SIGNATURE,
+    HEADER_TIMESTAMP,
+    HEADER_USER_ID,
+    compute_signature,
+)
+from ._callbacks import PLATFORM_RETRY_DELAYS, CallbackDispatcher
+from ._faults import FaultDecision, Faults
+from ._records import CallbackDelivery, LoggedRequest
+from ._routes import Route, build_routes, run_route
+from ._state import FakeState
+from ._validation import FakeAPIError
+
+__all__ = ["DEFAULT_FAKE_CREDENTIALS", "FakePandaPon"]
+
+logger = logging.getLogger("pandapon_async.testing")
+
+DEFAULT_FAKE_CREDENTIALS = Credentials(
+    access_key="fake-access-key", access_secret="fake-access-secret", user_id="2100007340000"
+)
+DEVELOP_ID = "1014533973088404335"
+_JSON_HEADERS = {"Content-Type": "application/json"}
+_REQUIRED_HEADERS = (HEADER_ACCESS_KEY, HEADER_TIMESTAMP, HEADER_NONCE, HEADER_USER_ID,
+                     HEADER_SIGNATURE)
+_DROP_STATUS: None = None
+_MS_DIGITS = 13
+_HOLD_DECISIONS = frozenset({"processed_then_drop", "timeout"})
+_FAULT_MESSAGES = {
+    429: "请求过于频繁 (too many requests)",
+    500: "系统繁忙 (internal server error)",
+    502: "Bad Gateway",
+    503: "服务不可用 (service unavailable)",
+    504: "Gateway Timeout",
+}
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def _encode(payload: Mapping[str, Any]) -> bytes:
+    return _ENCODER.encode(payload).encode()
+
+
+class FakePandaPon:
+    """A fake of the PandaPon platform for tests, demos and benchmarks.
+
+    ``async with FakePandaPon(seed=0) as fake`` serves on ``fake.url`` (127.0.0.1, a free
+    port) and accepts ``fake.credentials``. It checks signatures like the platform, keeps
+    order state, serves every documented endpoint, injects faults on demand
+    (``fake.faults``), logs every request (``fake.requests``) and pushes signed callbacks.
+    Everything random comes from ``seed``.
+    """
+
+    def __init__(
+        self,
+        *,
+        seed: int = 0,
+        credentials: Credentials | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        credit_limit_fen: int | None = None,
+        clock: Callable[[], float] = time.time,
+        callback_retry_delays: Sequence[float] = PLATFORM_RETRY_DELAYS,
+        callback_timeout: float = 1.0,
+        timestamp_tolerance: float = 600,
+        callback_body_as_text: bool = False,
+        log_requests: bool = True,
+        shutdown_timeout: float = 0.25,
+    ) -> None:
+        self._credentials = credentials or DEFAULT_FAKE_CREDENTIALS
+        self._secrets = {self._credentials.access_key: self._credentials.access_secret}
+        self._host = host
+        self._port = port
+        self._clock = clock
+        self._tolerance = float(timestamp_tolerance)
+        self._shutdown_timeout = shutdown_timeout
+        self.seed = seed
+        self.faults = Faults(seed)
+        self._callbacks = CallbackDispatcher(
+            access_secret=self._credentials.access_secret,
+            clock=clock,
+            retry_delays=callback_retry_delays,
+            timeout=callback_timeout,
+            body_as_text=callback_body_as_text,
+        )
+        self._state = FakeState(seed, clock, self._callbacks.schedule)
+        self._state.credit_limit_fen = credit_limit_fen
+        self._exact, self._prefixed = build_routes()
+        self._nonces: set[tuple[str, str]] = set()
+        # Arrival order; expiries are nearly sorted (timestamps drift by seconds), so pruning
+        # from the left may keep a nonce a little longer than needed, never shorter.
+        self._nonce_expiry: deque[tuple[float, tuple[str, str]]] = deque()
+        self._request_counter = 0
+        self._request_prefix = f"{seed & 0xFFFFFFFF:08x}"
+        self._log_requests = log_requests
+        self.requests: list[LoggedRequest] = []
+        self._runner: web.ServerRunner | None = None
+        self._stopping = asyncio.Event()
+        self._url: str | None = None
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Bind and serve (``async with`` does this)."""
+        if self._runner is not None:
+            raise RuntimeError("this FakePandaPon is already started")
+        self._stopping = asyncio.Event()
+        server = web.Server(self._handle, access_log=None, handler_cancellation=False)
+        runner = web.ServerRunner(server, shutdown_timeout=self._shutdown_timeout)
+        await runner.setup()
+        site = web.TCPSite(runner, self._host, self._port, reuse_address=True)
+        try:
+            await site.start()
+        except BaseException:
+            await runner.cleanup()
+            raise
+        self._runner = runner
+        host, port = runner.addresses[0][:2]
+        self._url = f"http://{host}:{port}"
+
+    async def stop(self) -> None:
+        """Stop serving, cancel held answers and pending callback deliveries."""
+        runner, self._runner = self._runner, None
+        self._stopping.set()
+        await self._callbacks.aclose()
+        if runner is not None:
+            await runner.cleanup()
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    @property
+    def url(self) -> str:
+        """``http://127.0.0.1:PORT`` once started."""
+        if self._url is None:
+            raise RuntimeError("FakePandaPon is not started; use 'async with FakePandaPon()'")
+        return self._url
+
+    @property
+    def credentials(self) -> Credentials:
+        """The credentials the fake accepts."""
+        return self._credentials
+
+    def app(self) -> web.Application:
+        """An ``aiohttp.web.Application`` serving this fake, to mount or run yourself."""
+        application = web.Application()
+        application.router.add_route("*", "/{tail:.*}", self._handle)
+        return application
+
+    # -- state for tests -------------------------------------------------------------------------
+
+    @property
+    def credit_limit_fen(self) -> int | None:
+        """Total the account may pay, in fen; payments beyond it fail with "账户额度不足".
+        ``None`` (the default) is unlimited. Counted against :attr:`paid_total_fen`."""
+        return self._state.credit_limit_fen
+
+    @credit_limit_fen.setter
+    def credit_limit_fen(self, value: int | None) -> None:
+        self._state.credit_limit_fen = value
+
+    @property
+    def paid_total_fen(self) -> int:
+        """What the fake has charged so far, in fen."""
+        return self._state.paid_total_fen
+
+    @property
+    def state(self) -> FakeState:
+        """The fake's whole in-memory platform (orders, carts, refunds, catalog)."""
+        return self._state
+
+    def create_alibaba_orders(self, count: int, *, amount_fen: int = 1000) -> list[str]:
+        """Create ``count`` unpaid 1688 orders of ``amount_fen`` each; their 19-digit ids."""
+        return self._state.create_alibaba_orders(count, amount_fen)
+
+    def payment_count(self, order_id: str) -> int:
+        """How many times the fake actually paid this order (more than 1 is a double payment)."""
+        return self._state.payment_counts.get(str(order_id), 0)
+
+    @property
+    def payment_counts(self) -> Mapping[str, int]:
+        """Order id -> times paid, for every order paid at least once."""
+        return dict(self._state.payment_counts)
+
+    def pay_attempt_count(self, order_id: str) -> int:
+        """How many times this order was submitted to batch payment, refused or not."""
+        return self._state.pay_attempts.get(str(order_id), 0)
+
+    def order_status(self, order_id: str) -> str:
+        """A 1688 order's ``baseInfo.status`` (``waitbuyerpay``, ``waitsellersend``, …)."""
+        return self._state.alibaba_order(order_id).status
+
+    def order_detail(self, order_id: str) -> dict[str, Any]:
+        """A 1688 order as ``/alibaba/order/detail`` answers it (buyer view)."""
+        return self._state.buyer_view(self._state.alibaba_order(order_id))
+
+    def ship_order(self, order_id: str) -> None:
+        """The seller ships a paid 1688 order (``waitsellersend`` -> ``waitbuyerreceive``)."""
+        self._call_state(self._state.ship_alibaba_order, order_id)
+
+    def cancel_order(self, order_id: str, reason: str = "buyer cancelled") -> None:
+        """Cancel an unpaid 1688 order, as the platform would (pushes ``ORDER_CANCEL``)."""
+        self._call_state(self._state.cancel_alibaba_order, order_id, reason)
+
+    def change_order_price(self, order_id: str, total_fen: int) -> None:
+        """The seller changes an unpaid order's price (pushes the price-modify callback)."""
+        self._call_state(self._state.change_alibaba_price, order_id, total_fen)
+
+    @staticmethod
+    def _call_state(method: Callable[..., Any], *args: Any) -> None:
+        try:
+            method(*args)
+        except FakeAPIError as error:
+            raise ValueError(error.msg) from None
+
+    def clear_requests(self) -> None:
+        """Forget the request log."""
+        self.requests.clear()
+
+    # -- callbacks -----------------------------------------------------------------------------
+
+    def set_callback_url(self, url: str | None) -> None:
+        """Where the fake POSTs signed callback messages; ``None`` stops pushing."""
+        self._callbacks.url = url
+
+    async def push_callback(
+        self, message_type: str, body: Any, *, platform: int
+    ) -> CallbackDelivery:
+        """Push one message now; returns the first attempt. Failed deliveries are retried in the
+        background on the configured schedule."""
+        return await self._callbacks.push(message_type, body, platform)
+
+    @property
+    def callback_deliveries(self) -> list[CallbackDelivery]:
+        """Every delivery attempt so far, in order."""
+        return self._callbacks.deliveries
+
+    async def wait_callbacks_idle(self) -> None:
+        """Wait until no callback delivery (or scheduled retry) is pending."""
+        await self._callbacks.wait_idle()
+
+    # -- the request path ------------------------------------------------------------------------
+
+    def _next_request_id(self) -> str:
+        self._request_counter += 1
+        return f"{self._request_prefix}{self._request_counter:024x}"
+
+    def _envelope(self, code: int, msg: str, data: Any = None) -> bytes:
+        return _encode({"requestId": self._next_request_id(), "code": code,
+                        "developId": DEVELOP_ID if code == 200 else None, "msg": msg,
+                        "data": data})
+
+    def _authenticate(self, headers: Mapping[str, str]) -> str | None:
+        """``None`` if the request is signed correctly, else why not."""
+        values = []
+        for name in _REQUIRED_HEADERS:
+            value = headers.get(name)
+            if not value:
+                return f"缺少请求头 (missing header) {name}"
+            values.append(value)
+        access_key, timestamp, nonce, _user_id, signature = values
+        secret = self._secrets.get(access_key)
+        if secret is None:
+            return f"无效的access-key (unknown access key) {access_key!r}"
+        if not timestamp.isdigit():
+            return f"timestamp: 时间戳格式错误 (not an epoch number) {timestamp!r}"
+        sent = int(timestamp) / 1000.0 if len(timestamp) >= _MS_DIGITS else float(timestamp)
+        now = self._clock()
+        if abs(now - sent) > self._tolerance:
+            return (f"timestamp: 请求已过期 (outside {self._tolerance:g}s of the server clock, "
+                    f"off by {now - sent:.0f}s)")
+        expected = compute_signature(access_key, timestamp, nonce, secret)
+        if not hmac.compare_digest(signature.upper(), expected):
+            return "signature: 签名错误 (signature mismatch)"
+        expiry = self._nonce_expiry
+        while expiry and expiry[0][0] < now:
+            self._nonces.discard(expiry.popleft()[1])
+        key = (access_key, nonce)
+        if key in self._nonces:
+            return f"nonce-str: 重复请求 (nonce reused within {self._tolerance:g}s)"
+        self._nonces.add(key)
+        expiry.append((sent + self._tolerance, key))
+        return None
+
+    def _route(self, method: str, path: str) -> tuple[Route | None, str | None, str | None]:
+        """``(route, path_parameter, error)``."""
+        by_method = self._exact.get(path)
+        param = None
+        if by_method is None:
+            for prefix, routes in self._prefixed:
+                if path.startswith(prefix) and len(path) > len(prefix) and "/" not in path[
+                        len(prefix):]:
+                    by_method, param = routes, path[len(prefix):]
+                    break
+        if by_method is None:
+            return None, None, "not_found"
+        route = by_method.get(method)
+        if route is None:
+            return None, None, "method"
+        return route, param, None
+
+    async def _hold(self, seconds: float) -> None:
+        if seconds > 0:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), seconds)
+
+    async def _handle(self, request: web.BaseRequest) -> web.StreamResponse:
+        arrived = time.monotonic()
+        method = request.method
+        path = request.path
+        body = await request.read() if request.can_read_body else b""
+        status: int | None = 200
+        outcome = "ok"
+        code: int | None = 200
+        msg: str | None = "成功"
+        decision: FaultDecision | None = None
+        try:
+            faults = self.faults
+            if faults.active:
+                latency = faults.latency_for(path)
+                if latency:
+                    await self._hold(latency)
+                decision = faults.decide(path)
+                if decision is not None and decision.kind not in _HOLD_DECISIONS:
+                    outcome = f"fault:{decision.kind}"
+                    if decision.kind == "drop":
+                        status = code = msg = None
+                        return self._drop(request)
+                    status = code = decision.status
+                    msg = _FAULT_MESSAGES.get(decision.status, "fault injected by FakePandaPon")
+                    headers = _JSON_HEADERS
+                    if decision.kind == "rate_limit":
+                        status = code = 429
+                        msg = _FAULT_MESSAGES[429]
+                        headers = {**_JSON_HEADERS,
+                                   "Retry-After": f"{decision.retry_after:g}"}
+                        if decision.from_limiter:
+                            outcome = "rate_limited"
+                    return web.Response(body=self._envelope(status, msg), status=status,
+                                        headers=headers)
+
+            failure = self._authenticate(request.headers)
+            if failure is not None:
+                status, code, msg, outcome = 401, 401, failure, "auth_failed"
+                return web.Response(body=self._envelope(401, failure), status=401,
+                                    headers=_JSON_HEADERS)
+
+            route, param, problem = self._route(method, path)
+            if route is None:
+                if problem == "method":
+                    status = code = 405
+                    msg = f"Request method '{method}' not supported for {path}"
+                    outcome = "error"
+                else:
+                    status = code = 404
+                    msg = f"接口不存在 (no endpoint {method} {path})"
+                    outcome = "not_found"
+                return web.Response(body=self._envelope(status, msg), status=status,
+                                    headers=_JSON_HEADERS)
+
+            try:
+                args = self._arguments(route, request, body)
+                data = run_route(route, self._state, args, param)
+            except FakeAPIError as error:
+                status, code, msg, outcome = error.status, error.code, error.msg, error.outcome
+                if code == 404:
+                    outcome = "not_found"
+                payload = self._envelope(error.code, error.msg)
+            except (ValueError, TypeError, KeyError, AttributeError, IndexError) as error:
+                status = code = 400
+                msg = f"参数错误 (invalid parameter): {type(error).__name__}: {error}"[:300]
+                outcome = "error"
+                payload = self._envelope(400, msg)
+            else:
+                payload = self._envelope(200, "成功", data)
+
+            if decision is not None:
+                outcome = f"fault:{decision.kind}"
+                if decision.kind == "processed_then_drop":
+                    status = None
+                    return self._drop(request)
+                await self._hold(decision.delay)
+            assert status is not None
+            return web.Response(body=payload, status=status, headers=_JSON_HEADERS)
+        finally:
+            if self._log_requests:
+                self.requests.append(LoggedRequest(
+                    arrived, method, path, dict(request.query) if request.query_string else {},
+                    dict(request.headers), body, status, outcome, code, msg))
+
+    def _arguments(self, route: Route, request: web.BaseRequest, body: bytes) -> dict[str, Any]:
+        if route.method == "GET" or not body.strip():
+            args: dict[str, Any] = {}
+        else:
+            try:
+                parsed = json.loads(body)
+            except ValueError:
+                raise FakeAPIError(400, "请求体不是合法的JSON (request body is not valid JSON)"
+                                   ) from None
+            if not isinstance(parsed, dict):
+                raise FakeAPIError(400, "请求体必须是JSON对象 (request body must be a JSON "
+                                   "object)")
+            args = parsed
+        if request.query_string:
+            for name, value in request.query.items():
+                args.setdefault(name, value)
+        return args
+
+    @staticmethod
+    def _drop(request: web.BaseRequest) -> web.StreamResponse:
+        # Close the connection without a response. aiohttp then fails to write the dummy
+        # response below with a ConnectionError, which it treats as the client having gone:
+        # no traceback is logged and the connection is not reused.
+        transport = request.transport
+        if transport is not None:
+            transport.close()
+        return web.Response(status=204)

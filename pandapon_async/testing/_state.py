@@ -1,0 +1,583 @@
+"""The fake's in-memory platform: orders through their life, carts, addresses, refunds."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta, timezone
+from functools import lru_cache
+from typing import Any
+
+import attrs
+
+from ._catalog import AlibabaOffer, AlibabaSku, Catalog, TaobaoItem
+from ._validation import FakeAPIError
+
+__all__ = ["AlibabaOrder", "FakeState", "fen_to_yuan", "format_1688_time"]
+
+# 1688 order ids end with the buyer's member suffix (the documented ids all end in 880794).
+BUYER_SUFFIX = "880794"
+PAY_FAIL_STATE = "订单状态不允许支付"
+PAY_FAIL_UNKNOWN = "订单不存在"
+PAY_FAIL_CREDIT = "账户额度不足"
+_CHINA = timezone(timedelta(hours=8))
+PAYABLE = "waitbuyerpay"
+PAID_STATES = frozenset({"waitsellersend", "waitbuyerreceive", "confirm_goods", "success"})
+# The sister platform's order-status names for callback bodies.
+_CALLBACK_STATUS = {
+    "waitbuyerpay": "WAITING_FOR_PAYMENT",
+    "waitsellersend": "WAITING_FOR_SENT",
+    "waitbuyerreceive": "WAITING_FOR_RECEIVE",
+    "confirm_goods": "CONFIRM_GOODS",
+    "success": "SUCCESS",
+    "cancel": "CANCEL",
+    "terminated": "TERMINATED",
+}
+
+Emit = Callable[[str, dict[str, Any], int], None]
+
+
+def fen_to_yuan(fen: int) -> float:
+    return round(fen / 100.0, 2)
+
+
+@lru_cache(maxsize=4096)
+def format_1688_time(epoch: float | None) -> str | None:
+    """1688's time format, e.g. ``20170913231727000+0800``."""
+    if epoch is None:
+        return None
+    moment = datetime.fromtimestamp(epoch, _CHINA)
+    return moment.strftime("%Y%m%d%H%M%S") + f"{moment.microsecond // 1000:03d}+0800"
+
+
+def format_plain_time(epoch: float | None) -> str | None:
+    if epoch is None:
+        return None
+    return datetime.fromtimestamp(epoch, _CHINA).strftime("%Y-%m-%d %H:%M:%S")
+
+
+@attrs.define
+class AlibabaOrderItem:
+    sub_item_id: str
+    offer: AlibabaOffer
+    sku: AlibabaSku
+    quantity: int
+    price_fen: int
+    received: bool = False
+    refund_status: str | None = None
+
+
+@attrs.define
+class AlibabaOrder:
+    order_id: str
+    status: str
+    seller_open_id: str
+    company_name: str
+    items: list[AlibabaOrderItem]
+    shipping_fee_fen: int
+    create_time: float
+    address: dict[str, Any]
+    flow: str = "general"
+    message: str | None = None
+    pay_time: float | None = None
+    ship_time: float | None = None
+    receive_time: float | None = None
+    close_reason: str | None = None
+    refund_status: str | None = None
+    refund_fen: int = 0
+    logistics_bill_no: str | None = None
+
+    @property
+    def product_fen(self) -> int:
+        return sum(item.price_fen * item.quantity for item in self.items)
+
+    @property
+    def total_fen(self) -> int:
+        return self.product_fen + self.shipping_fee_fen
+
+
+@attrs.define
+class AlibabaRefund:
+    refund_id: str
+    order_id: str
+    entry_ids: list[str]
+    apply_payment: int
+    apply_carriage: int
+    apply_reason_id: int
+    description: str
+    dispute_request: str
+    goods_status: str
+    create_time: float
+    status: str = "waitselleragree"
+    freight_bill: str | None = None
+    logistics_company_no: str | None = None
+
+
+@attrs.define
+class TaobaoOrder:
+    purchase_order_id: str
+    status: int
+    lines: list[dict[str, Any]]
+    receiver: dict[str, Any]
+    purchase_amount: int
+    create_time: float
+    seller_order_number: str | None = None
+    order_source: str | None = None
+    warehouse_name: str | None = None
+    warehouse_address: str | None = None
+
+
+@attrs.define
+class TaobaoRefund:
+    refund_id: str
+    purchase_order_id: str
+    sub_purchase_order_id: str
+    line: dict[str, Any]
+    refund_type: int
+    goods_status: int
+    create_time: float
+    status: int = 10
+    logistics_no: str | None = None
+    logistics_company_code: str | None = None
+    buyer_phone: str | None = None
+    messages: list[str] = attrs.Factory(list)
+
+
+class FakeState:
+    """Every piece of platform state, changed only by synchronous methods (no awaits), so a
+    request either happens entirely or not at all."""
+
+    def __init__(self, seed: int, clock: Callable[[], float], emit: Emit) -> None:
+        self.rng = random.Random(seed)
+        self.clock = clock
+        self.emit = emit
+        self.catalog = Catalog(random.Random(seed))
+        self.alibaba_orders: dict[str, AlibabaOrder] = {}
+        self.alibaba_refunds: dict[str, AlibabaRefund] = {}
+        self.taobao_orders: dict[str, TaobaoOrder] = {}
+        self.taobao_sub_orders: dict[str, tuple[TaobaoOrder, dict[str, Any]]] = {}
+        self.taobao_refunds: dict[str, TaobaoRefund] = {}
+        self.taobao_cart: dict[int, dict[str, Any]] = {}
+        self.alibaba_cart: dict[int, dict[str, Any]] = {}
+        self.addresses: dict[int, dict[str, Any]] = {}
+        self.freight_renders: dict[str, dict[str, Any]] = {}
+        self.payment_counts: dict[str, int] = {}
+        self.pay_attempts: dict[str, int] = {}
+        self.credit_limit_fen: int | None = None
+        self.paid_total_fen = 0
+        self._issued: set[str] = set()
+        self._next_cart_id = 75
+        self._next_address_id = 1
+        self._next_taobao_id = 200_000_000_000 + self.rng.randrange(1_000_000, 9_000_000) * 1000
+        self._next_refund = 110_000_300_000 + self.rng.randrange(0, 1000)
+        self._seed_defaults()
+
+    # -- ids ---------------------------------------------------------------------------------
+
+    def new_alibaba_order_id(self) -> str:
+        while True:
+            order_id = f"{self.rng.randrange(2_050_000_000_000, 2_070_000_000_000)}{BUYER_SUFFIX}"
+            if order_id not in self._issued:
+                self._issued.add(order_id)
+                return order_id
+
+    def _new_sub_item_id(self) -> str:
+        while True:
+            sub_id = str(self.rng.randrange(2_050_000_000_000_000_000, 2_069_999_999_999_999_999))
+            if sub_id not in self._issued:
+                self._issued.add(sub_id)
+                return sub_id
+
+    def _new_taobao_id(self) -> str:
+        self._next_taobao_id += self.rng.randrange(1, 50)
+        return str(self._next_taobao_id)
+
+    def _seed_defaults(self) -> None:
+        self.add_address({"name": "测试", "province": "浙江省", "city": "杭州市",
+                          "district": "余杭区", "address": "仓前街道欧美金融城2幢1103",
+                          "phone": "18720122943"})
+        for offer in self.catalog.alibaba_offers[:3]:
+            self.add_alibaba_cart_item(offer.skus[0].spec_id, 2)
+
+    # -- 1688 orders ---------------------------------------------------------------------------
+
+    def create_alibaba_order(
+        self,
+        lines: list[tuple[AlibabaOffer, AlibabaSku, int]],
+        *,
+        address: Mapping[str, Any] | None = None,
+        flow: str = "general",
+        message: str | None = None,
+        shipping_fee_fen: int | None = None,
+        unit_price_fen: int | None = None,
+    ) -> AlibabaOrder:
+        offer = lines[0][0]
+        items = [
+            AlibabaOrderItem(self._new_sub_item_id(), line_offer, sku, quantity,
+                             sku.price_fen if unit_price_fen is None else unit_price_fen)
+            for line_offer, sku, quantity in lines
+        ]
+        fee = shipping_fee_fen if shipping_fee_fen is not None else 600 if len(items) else 0
+        order = AlibabaOrder(
+            order_id=self.new_alibaba_order_id(),
+            status=PAYABLE,
+            seller_open_id=offer.seller_open_id,
+            company_name=offer.company_name,
+            items=items,
+            shipping_fee_fen=fee,
+            create_time=self.clock(),
+            address=dict(address or self._default_1688_address()),
+            flow=flow,
+            message=message,
+        )
+        self.alibaba_orders[order.order_id] = order
+        return order
+
+    def create_alibaba_orders(self, count: int, amount_fen: int) -> list[str]:
+        ids = []
+        offers = self.catalog.alibaba_offers
+        for index in range(count):
+            offer = offers[index % len(offers)]
+            order = self.create_alibaba_order(
+                [(offer, offer.skus[0], 1)], shipping_fee_fen=0, unit_price_fen=amount_fen
+            )
+            ids.append(order.order_id)
+        return ids
+
+    def _default_1688_address(self) -> dict[str, Any]:
+        return {"fullName": "测试", "mobile": "18720122943", "phone": "", "postCode": "311121",
+                "provinceText": "浙江省", "cityText": "杭州市", "areaText": "余杭区",
+                "townText": "", "address": "仓前街道欧美金融城2幢1103"}
+
+    def alibaba_order(self, order_id: object) -> AlibabaOrder:
+        order = self.alibaba_orders.get(str(order_id).strip())
+        if order is None:
+            raise FakeAPIError(404, f"订单不存在 (order not found): {order_id}")
+        return order
+
+    def batch_pay(self, order_ids: list[str]) -> dict[str, Any]:
+        success: list[str] = []
+        failed: list[dict[str, str]] = []
+        for order_id in order_ids:
+            self.pay_attempts[order_id] = self.pay_attempts.get(order_id, 0) + 1
+            order = self.alibaba_orders.get(order_id)
+            if order is None:
+                failed.append({"orderId": order_id, "errorReason": PAY_FAIL_UNKNOWN})
+            elif order.status != PAYABLE:
+                failed.append({"orderId": order_id, "errorReason": PAY_FAIL_STATE})
+            elif (self.credit_limit_fen is not None
+                  and self.paid_total_fen + order.total_fen > self.credit_limit_fen):
+                failed.append({"orderId": order_id, "errorReason": PAY_FAIL_CREDIT})
+            else:
+                self._pay(order)
+                success.append(order_id)
+        return {"successOrderIds": success, "payFailOrders": failed}
+
+    def _pay(self, order: AlibabaOrder) -> None:
+        order.status = "waitsellersend"
+        order.pay_time = self.clock()
+        self.paid_total_fen += order.total_fen
+        self.payment_counts[order.order_id] = self.payment_counts.get(order.order_id, 0) + 1
+        self.emit("ORDER_PAY_SUCCESS", self.callback_body(order), 1)
+
+    def cancel_alibaba_order(self, order_id: str, reason: str) -> AlibabaOrder:
+        order = self.alibaba_order(order_id)
+        if order.status != PAYABLE:
+            raise FakeAPIError(
+                400, f"订单状态不允许取消 (order {order_id} is {order.status}; only unpaid "
+                "orders can be cancelled)")
+        order.status = "cancel"
+        order.close_reason = reason
+        self.emit("ORDER_CANCEL", self.callback_body(order), 1)
+        return order
+
+    def ship_alibaba_order(self, order_id: str) -> AlibabaOrder:
+        order = self.alibaba_order(order_id)
+        if order.status != "waitsellersend":
+            raise FakeAPIError(400, f"order {order_id} is {order.status}, not waitsellersend")
+        order.status = "waitbuyerreceive"
+        order.ship_time = self.clock()
+        order.logistics_bill_no = f"SF{self.rng.randrange(10**12, 10**13)}"
+        return order
+
+    def receive_alibaba_goods(self, order_id: str, entry_ids: list[str]) -> dict[str, Any]:
+        order = self.alibaba_order(order_id)
+        if order.status != "waitbuyerreceive":
+            return {"success": False, "errorCode": "ORDER_STATUS_NOT_ALLOWED",
+                    "errorInfo": f"订单状态不允许确认收货 (order is {order.status})"}
+        by_id = {item.sub_item_id: item for item in order.items}
+        unknown = [entry for entry in entry_ids if entry not in by_id]
+        if unknown or not entry_ids:
+            return {"success": False, "errorCode": "ORDER_ENTRY_NOT_FOUND",
+                    "errorInfo": f"子订单不存在 (unknown order entry ids {unknown})"}
+        for entry in entry_ids:
+            by_id[entry].received = True
+        if all(item.received for item in order.items):
+            order.status = "confirm_goods"
+            order.receive_time = self.clock()
+        return {"success": True, "errorInfo": "", "errorCode": ""}
+
+    def change_alibaba_price(self, order_id: str, total_fen: int) -> AlibabaOrder:
+        order = self.alibaba_order(order_id)
+        if order.status != PAYABLE:
+            raise FakeAPIError(400, f"order {order_id} is {order.status}; price is fixed")
+        product_fen = max(total_fen - order.shipping_fee_fen, 0)
+        quantity = sum(item.quantity for item in order.items) or 1
+        for item in order.items:
+            item.price_fen = product_fen // quantity
+        order.shipping_fee_fen = total_fen - sum(i.price_fen * i.quantity for i in order.items)
+        self.emit("1688_ORDER_BUYER_VIEW_ORDER_PRICE_MODIFY", self.buyer_view(order), 1)
+        return order
+
+    def create_alibaba_refund(self, order_id: str, payload: Mapping[str, Any]) -> AlibabaRefund:
+        order = self.alibaba_order(order_id)
+        if order.status not in PAID_STATES:
+            raise FakeAPIError(400, f"订单状态不允许退款 (order {order_id} is {order.status})")
+        entries = [str(e) for e in payload.get("orderEntryIds") or ()] or [
+            item.sub_item_id for item in order.items]
+        by_id = {item.sub_item_id: item for item in order.items}
+        for entry in entries:
+            if entry not in by_id:
+                raise FakeAPIError(400, f"orderEntryIds: unknown order entry {entry}")
+        apply_payment = int(payload["applyPayment"])
+        if apply_payment > order.total_fen:
+            raise FakeAPIError(400, "applyPayment: more than the order's total")
+        refund_id = f"TQ{self.rng.randrange(10**17, 10**18)}"
+        refund = AlibabaRefund(
+            refund_id=refund_id, order_id=order.order_id, entry_ids=entries,
+            apply_payment=apply_payment, apply_carriage=int(payload["applyCarriage"]),
+            apply_reason_id=int(payload["applyReasonId"]),
+            description=str(payload["description"]),
+            dispute_request=str(payload["disputeRequest"]),
+            goods_status=str(payload["goodsStatus"]), create_time=self.clock(),
+        )
+        self.alibaba_refunds[refund_id] = refund
+        order.refund_status = "waitselleragree"
+        order.refund_fen += apply_payment
+        for entry in entries:
+            by_id[entry].refund_status = "waitselleragree"
+        self.emit("ORDER_BUYER_VIEW_ORDER_BUYER_REFUND", self.callback_body(order), 1)
+        return refund
+
+    def alibaba_refund(self, refund_id: object) -> AlibabaRefund:
+        refund = self.alibaba_refunds.get(str(refund_id).strip())
+        if refund is None:
+            raise FakeAPIError(404, f"售后单不存在 (refund not found): {refund_id}")
+        return refund
+
+    def callback_body(self, order: AlibabaOrder) -> dict[str, Any]:
+        """The sister platform's order-event body (PandaPon's own is not public)."""
+        return {
+            "orderId": order.order_id,
+            "orderNo": order.order_id,
+            "orderStatus": _CALLBACK_STATUS.get(order.status, order.status.upper()),
+            "payStatus": 2 if order.pay_time is not None else 1,
+            "totalAmount": order.total_fen,
+            "shippingFee": order.shipping_fee_fen,
+            "productAmount": order.product_fen,
+            "refundAmount": order.refund_fen,
+            "refundStatus": order.refund_status,
+            "closeReason": order.close_reason,
+            "tbCreateTime": format_plain_time(order.create_time),
+            "payTime": format_plain_time(order.pay_time),
+        }
+
+    def buyer_view(self, order: AlibabaOrder) -> dict[str, Any]:
+        """The 1688 buyer-view order detail (amounts in yuan, 1688 time format)."""
+        address = order.address
+        paid = order.pay_time is not None
+        return {
+            "baseInfo": {
+                "id": int(order.order_id),
+                "idOfStr": order.order_id,
+                "businessType": "cb",
+                "buyerID": "b2b-2209876543210" + BUYER_SUFFIX,
+                "buyerLoginId": "pandapon_buyer",
+                "sellerID": order.seller_open_id,
+                "sellerLoginId": order.company_name,
+                "createTime": format_1688_time(order.create_time),
+                "modifyTime": format_1688_time(order.receive_time or order.ship_time
+                                               or order.pay_time or order.create_time),
+                "payTime": format_1688_time(order.pay_time),
+                "allDeliveredTime": format_1688_time(order.ship_time),
+                "receivingTime": format_1688_time(order.receive_time),
+                "status": order.status,
+                "refundStatus": order.refund_status,
+                "refund": fen_to_yuan(order.refund_fen),
+                "totalAmount": fen_to_yuan(order.total_fen),
+                "sumProductPayment": fen_to_yuan(order.product_fen),
+                "shippingFee": fen_to_yuan(order.shipping_fee_fen),
+                "discount": 0,
+                "currency": "CNY",
+                "tradeType": "50060",
+                "flowTemplateCode": "assureTrade",
+                "closeReason": order.close_reason,
+                "remark": order.message,
+                "buyerContact": {"name": "pandapon_buyer", "imInPlatform": "pandapon_buyer",
+                                 "phone": "", "mobile": "18720122943"},
+                "sellerContact": {"name": order.company_name,
+                                  "companyName": order.company_name,
+                                  "imInPlatform": order.company_name, "mobile": ""},
+                "receiverInfo": {
+                    "toFullName": address.get("fullName"),
+                    "toMobile": address.get("mobile"),
+                    "toPhone": address.get("phone"),
+                    "toPost": address.get("postCode"),
+                    "toArea": " ".join(str(address.get(key) or "") for key in (
+                        "provinceText", "cityText", "areaText")).strip(),
+                    "address": address.get("address"),
+                    "toDivisionCode": address.get("districtCode"),
+                },
+            },
+            "productItems": [
+                {
+                    "subItemID": int(item.sub_item_id),
+                    "subItemIDString": item.sub_item_id,
+                    "productID": item.offer.offer_id,
+                    "skuID": item.sku.sku_id,
+                    "specId": item.sku.spec_id,
+                    "name": item.offer.subject,
+                    "quantity": item.quantity,
+                    "price": fen_to_yuan(item.price_fen),
+                    "itemAmount": fen_to_yuan(item.price_fen * item.quantity),
+                    "unit": "件",
+                    "status": "success" if item.received else order.status,
+                    "refundStatus": item.refund_status,
+                    "refund": 0,
+                    "type": "common",
+                    "productImgUrl": [f"https://cbu01.alicdn.com/img/ibank/{item.offer.offer_id}.jpg"],
+                    "productSnapshotUrl": f"https://trade.1688.com/order/offer_snapshot.htm?order_entry_id={item.sub_item_id}",
+                    "skuInfos": [{"name": "颜色", "value": item.sku.colour}],
+                    "gmtCreate": format_1688_time(order.create_time),
+                    "gmtModified": format_1688_time(order.create_time),
+                }
+                for item in order.items
+            ],
+            "nativeLogistics": {
+                "contactPerson": address.get("fullName"),
+                "mobile": address.get("mobile"),
+                "telephone": address.get("phone"),
+                "zip": address.get("postCode"),
+                "province": address.get("provinceText"),
+                "city": address.get("cityText"),
+                "area": address.get("areaText"),
+                "town": address.get("townText"),
+                "address": address.get("address"),
+                "areaCode": address.get("districtCode"),
+                "logisticsItems": [] if order.logistics_bill_no is None else [{
+                    "id": int(order.order_id[:12]),
+                    "deliveredTime": format_1688_time(order.ship_time),
+                    "logisticsCode": f"LP00{order.order_id[-8:]}",
+                    "type": "0",
+                    "status": "alreadysend",
+                    "logisticsCompanyId": 7,
+                    "logisticsCompanyName": "顺丰速运",
+                    "logisticsBillNo": order.logistics_bill_no,
+                    "subItemIds": ",".join(item.sub_item_id for item in order.items),
+                }],
+            },
+            "tradeTerms": [{
+                "payStatus": "2" if paid else "1",
+                "payTime": format_1688_time(order.pay_time),
+                "payWay": "13",
+                "payWayDesc": "跨境宝",
+                "phasAmount": fen_to_yuan(order.total_fen),
+                "phase": 1,
+                "cardPay": False,
+                "expressPay": False,
+            }],
+            "guaranteesTerms": {"assuranceInfo": "", "assuranceType": "",
+                                "qualityAssuranceType": ""},
+            "orderRateInfo": {"buyerRateStatus": 5, "sellerRateStatus": 5},
+            "orderBizInfo": {"odsCyd": False, "creditOrder": False, "dropshipping": False},
+        }
+
+    # -- carts and addresses -------------------------------------------------------------------
+
+    def add_alibaba_cart_item(self, spec_id: str, quantity: int) -> int:
+        found = self.catalog.alibaba_spec(spec_id)
+        if found is None:
+            raise ValueError(f"unknown 1688 spec id {spec_id!r}")
+        offer, sku = found
+        cart_id = self._next_cart_id
+        self._next_cart_id += 1
+        self.alibaba_cart[cart_id] = {"offer": offer, "sku": sku, "quantity": quantity,
+                                      "productNo": None, "container": None}
+        return cart_id
+
+    def add_taobao_cart_item(self, payload: Mapping[str, Any], item: TaobaoItem | None) -> int:
+        cart_id = self._next_cart_id
+        self._next_cart_id += 1
+        row = dict(payload)
+        row["item"] = item
+        self.taobao_cart[cart_id] = row
+        return cart_id
+
+    def add_address(self, payload: Mapping[str, Any]) -> int:
+        address_id = payload.get("id")
+        if address_id not in (None, "", 0, "0"):
+            key = int(address_id)
+            if key not in self.addresses:
+                raise FakeAPIError(404, f"地址不存在 (address not found): {address_id}")
+            self.addresses[key].update(
+                {k: v for k, v in payload.items() if k != "id" and v is not None})
+            return key
+        key = self._next_address_id
+        self._next_address_id += 1
+        self.addresses[key] = {"id": key, **{k: v for k, v in payload.items() if k != "id"}}
+        return key
+
+    # -- Taobao orders and refunds -----------------------------------------------------------
+
+    def create_taobao_order(
+        self,
+        lines: list[dict[str, Any]],
+        receiver: Mapping[str, Any],
+        *,
+        purchase_amount: int | None = None,
+        seller_order_number: str | None = None,
+        order_source: str | None = None,
+    ) -> TaobaoOrder:
+        order_id = self._new_taobao_id()
+        stored = []
+        for line in lines:
+            sub_id = self._new_taobao_id()
+            stored.append({**line, "subPurchaseOrderId": sub_id})
+        amount = purchase_amount if purchase_amount is not None else sum(
+            int(line.get("price") or 0) * int(line.get("quantity") or 0) for line in lines)
+        order = TaobaoOrder(order_id, 0, stored, dict(receiver), amount, self.clock(),
+                            seller_order_number, order_source)
+        self.taobao_orders[order_id] = order
+        for line in stored:
+            self.taobao_sub_orders[line["subPurchaseOrderId"]] = (order, line)
+        return order
+
+    def taobao_order(self, order_id: object) -> TaobaoOrder:
+        order = self.taobao_orders.get(str(order_id).strip())
+        if order is None:
+            raise FakeAPIError(404, f"订单不存在 (order not found): {order_id}")
+        return order
+
+    def taobao_sub_order(self, sub_id: object) -> tuple[TaobaoOrder, dict[str, Any]]:
+        found = self.taobao_sub_orders.get(str(sub_id).strip())
+        if found is None:
+            raise FakeAPIError(404, f"子订单不存在 (sub-order not found): {sub_id}")
+        return found
+
+    def create_taobao_refund(self, sub_id: str, refund_type: int, goods_status: int
+                             ) -> TaobaoRefund:
+        order, line = self.taobao_sub_order(sub_id)
+        self._next_refund += self.rng.randrange(1, 20)
+        refund = TaobaoRefund(str(self._next_refund), order.purchase_order_id, sub_id, line,
+                              refund_type, goods_status, self.clock())
+        self.taobao_refunds[refund.refund_id] = refund
+        return refund
+
+    def taobao_refund(self, refund_id: object) -> TaobaoRefund:
+        refund = self.taobao_refunds.get(str(refund_id).strip())
+        if refund is None:
+            raise FakeAPIError(404, f"逆向单不存在 (refund not found): {refund_id}")
+        return refund
+
+    def now_utc(self) -> datetime:
+        return datetime.fromtimestamp(self.clock(), UTC)

@@ -1,0 +1,161 @@
+"""Faults on demand, driven through the real client: each behaves as the client must expect."""
+
+from __future__ import annotations
+
+import contextlib
+
+import pytest
+
+from pandapon_async import (
+    OutcomeUnknownError,
+    PandaPonClient,
+    RateLimitError,
+    ServerError,
+)
+from pandapon_async.testing import FakePandaPon
+
+PAY = "/alibaba/order/batch/submit/to/pay"
+PAY_URL = "/alibaba/order/pay/url"
+
+
+async def pay(client: PandaPonClient, ids: list[str]) -> dict[str, object]:
+    result: dict[str, object] = await client.call("POST", PAY, json={"orderIds": ids})
+    return result
+
+
+async def test_scripted_errors_fail_the_next_calls_then_clear(
+    fake_pandapon: FakePandaPon, pandapon_client: PandaPonClient
+) -> None:
+    fake_pandapon.faults.script(PAY_URL, "error", count=2, status=503)
+    # GET is idempotent: the client retries through both faults.
+    await pandapon_client.call("GET", PAY_URL)
+    outcomes = [(r.outcome, r.status) for r in fake_pandapon.requests]
+    assert outcomes == [("fault:error", 503), ("fault:error", 503), ("ok", 200)]
+    assert fake_pandapon.faults.pending_scripted(PAY_URL) == 0
+
+
+async def test_a_server_error_on_a_payment_is_not_retried(
+    fake_pandapon: FakePandaPon, pandapon_client: PandaPonClient
+) -> None:
+    order_id = fake_pandapon.create_alibaba_orders(1)[0]
+    fake_pandapon.faults.script(PAY, "error")
+    with pytest.raises(OutcomeUnknownError):
+        await pay(pandapon_client, [order_id])
+    assert len(fake_pandapon.requests) == 1
+    assert fake_pandapon.payment_count(order_id) == 0  # the error came before processing
+
+
+async def test_error_rate_is_seeded_and_deterministic() -> None:
+    async def outcomes(seed: int) -> list[str]:
+        async with FakePandaPon(seed=seed) as fake, PandaPonClient(
+            fake.credentials, base_url=fake.url, rate_limit=None, max_retries=0
+        ) as client:
+            fake.faults.set_error_rate(0.5, status=500)
+            for _ in range(20):
+                with contextlib.suppress(ServerError):
+                    await client.call("GET", PAY_URL)
+            return [r.outcome for r in fake.requests]
+
+    first, again, other = await outcomes(7), await outcomes(7), await outcomes(8)
+    assert first == again
+    assert first != other
+    assert 0 < first.count("fault:error") < 20
+
+
+async def test_rate_limit_answers_429_with_retry_after(
+    fake_pandapon: FakePandaPon,
+) -> None:
+    fake_pandapon.faults.set_rate_limit(1.0, burst=2, retry_after=0.5)
+    async with PandaPonClient(fake_pandapon.credentials, base_url=fake_pandapon.url,
+                              rate_limit=None, max_retries=0) as client:
+        await client.call("GET", PAY_URL)
+        await client.call("GET", PAY_URL)
+        with pytest.raises(RateLimitError) as caught:
+            await client.call("GET", PAY_URL)
+    assert caught.value.retry_after == 0.5
+    assert [r.outcome for r in fake_pandapon.requests] == ["ok", "ok", "rate_limited"]
+    fake_pandapon.faults.set_rate_limit(None)
+
+
+async def test_scripted_rate_limit_is_retried_even_for_payments(
+    fake_pandapon: FakePandaPon, pandapon_client: PandaPonClient
+) -> None:
+    order_id = fake_pandapon.create_alibaba_orders(1)[0]
+    fake_pandapon.faults.script(PAY, "rate_limit", retry_after=0.001)
+    result = await pay(pandapon_client, [order_id])
+    assert result["successOrderIds"] == [order_id]
+    assert [r.status for r in fake_pandapon.requests] == [429, 200]
+    assert fake_pandapon.payment_count(order_id) == 1
+
+
+async def test_drop_before_processing_changes_nothing(
+    fake_pandapon: FakePandaPon, pandapon_client: PandaPonClient
+) -> None:
+    order_id = fake_pandapon.create_alibaba_orders(1)[0]
+    fake_pandapon.faults.script(PAY, "drop")
+    with pytest.raises(OutcomeUnknownError):
+        await pay(pandapon_client, [order_id])
+    assert fake_pandapon.order_status(order_id) == "waitbuyerpay"
+    assert fake_pandapon.payment_count(order_id) == 0
+    assert (fake_pandapon.requests[-1].status, fake_pandapon.requests[-1].outcome) == (
+        None, "fault:drop")
+
+
+async def test_processed_then_drop_pays_but_never_answers(
+    fake_pandapon: FakePandaPon, pandapon_client: PandaPonClient
+) -> None:
+    order_id = fake_pandapon.create_alibaba_orders(1)[0]
+    fake_pandapon.faults.set_processed_then_drop_rate(1.0, path=PAY)
+    with pytest.raises(OutcomeUnknownError):
+        await pay(pandapon_client, [order_id])
+    assert fake_pandapon.order_status(order_id) == "waitsellersend"
+    assert fake_pandapon.payment_count(order_id) == 1
+    fake_pandapon.faults.clear()
+    # Paying again after reconciling is refused, and the order is still paid once.
+    result = await pay(pandapon_client, [order_id])
+    assert result["payFailOrders"] == [{"orderId": order_id, "errorReason": "订单状态不允许支付"}]
+    assert fake_pandapon.payment_count(order_id) == 1
+
+
+async def test_drop_rate_applies_only_to_its_path(
+    fake_pandapon: FakePandaPon, pandapon_client: PandaPonClient
+) -> None:
+    fake_pandapon.faults.set_drop_rate(1.0, path=PAY)
+    await pandapon_client.call("GET", PAY_URL)
+    with pytest.raises(OutcomeUnknownError):
+        await pay(pandapon_client, ["1"])
+    fake_pandapon.faults.set_drop_rate(0.0, path=PAY)
+    assert not fake_pandapon.faults.active
+
+
+async def test_timeout_processes_then_holds_the_answer(
+    fake_pandapon: FakePandaPon, pandapon_client: PandaPonClient
+) -> None:
+    order_id = fake_pandapon.create_alibaba_orders(1)[0]
+    fake_pandapon.faults.script(PAY, "timeout", delay=5.0)
+    impatient = pandapon_client.with_options(timeout=0.2)
+    with pytest.raises(OutcomeUnknownError, match="timeout"):
+        await pay(impatient, [order_id])
+    assert fake_pandapon.payment_count(order_id) == 1
+
+
+async def test_latency_delays_answers_past_the_client_timeout(
+    fake_pandapon: FakePandaPon, pandapon_client: PandaPonClient
+) -> None:
+    fake_pandapon.faults.set_latency(2.0, path=PAY_URL)
+    with pytest.raises(OutcomeUnknownError):
+        await pandapon_client.with_options(timeout=0.1, max_retries=0).call("GET", PAY_URL)
+    fake_pandapon.faults.set_latency(0.0, path=PAY_URL)
+    assert await pandapon_client.call("GET", PAY_URL) is not None
+
+
+def test_fault_settings_are_checked(fake_pandapon_options: dict[str, object]) -> None:
+    faults = FakePandaPon().faults
+    with pytest.raises(ValueError, match="kind"):
+        faults.script(PAY, "explode")
+    with pytest.raises(ValueError, match="rate"):
+        faults.set_error_rate(1.5)
+    with pytest.raises(ValueError, match="qps"):
+        faults.set_rate_limit(0)
+    with pytest.raises(ValueError, match="count"):
+        faults.script(PAY, "drop", count=0)
