@@ -15,7 +15,8 @@ scenario runs in a fresh client process, so ``peak RSS`` is that scenario's own
 For each: wall time, ids per second, requests per second achieved against the configured
 limit (``none`` = unlimited), peak RSS, and, from the fake, the most times any order was paid
 (must be 1). Usage: ``python benchmarks/bench_bulk.py [--ids 100000] [--pay-rate 200]
-[--lookup-rate 0] [--concurrency 16]`` (rate 0 = unlimited).
+[--lookup-rate 0] [--concurrency 16] [--no-faults] [--no-lookup] [--no-journal]``
+(rate 0 = unlimited).
 """
 
 from __future__ import annotations
@@ -136,6 +137,9 @@ def main() -> None:
                         help="client rate limit (requests/s) for the lookup run; 0 = none")
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--no-faults", action="store_true", help="skip the faults run")
+    parser.add_argument("--no-lookup", action="store_true", help="skip the lookup runs")
+    parser.add_argument("--no-journal", action="store_true",
+                        help="pay without a journal in the first run")
     args = parser.parse_args()
 
     ctx = mp.get_context("spawn")
@@ -149,7 +153,8 @@ def main() -> None:
         return server_conn.recv()
 
     rows = []
-    scenarios = [("pay", args.pay_rate, True, False)]
+    scenarios = [("pay" if not args.no_journal else "pay (no jrnl)", args.pay_rate,
+                  not args.no_journal, False)]
     if not args.no_faults:
         scenarios.append(("pay (faults)", args.pay_rate, False, True))
     for label, rate, journal, faults in scenarios:
@@ -161,9 +166,10 @@ def main() -> None:
         })
         command("faults", False)
         rows.append((label, rate, result))
-        if label == "pay":
+        if not faults:
             lookup_ids = ids
-    for label, select in (("lookup", False), ("lookup status", True)):
+    lookups = () if args.no_lookup else (("lookup", False), ("lookup status", True))
+    for label, select in lookups:
         result = run_scenario(ctx, {
             "kind": "lookup", "ids": lookup_ids, "rate": args.lookup_rate, "journal": False,
             "url": url, "credentials": credentials, "concurrency": args.concurrency,

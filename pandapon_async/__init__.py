@@ -8,6 +8,15 @@ from ._retry import RetryPolicy
 from ._signing import MD5Signer, Signer, compute_callback_signature, compute_signature
 from ._throttle import GCRARateLimiter, RateLimiter
 from ._transport import CallOptions, RequestEvent, ResponseEvent
+from .bulk import (
+    BulkActionReport,
+    BulkError,
+    BulkLookupReport,
+    BulkPayReport,
+    Outcome,
+    Progress,
+)
+from .callbacks import CallbackMessage, CallbackParseError, CallbackReceiver, SQLiteInbox
 from .errors import (
     APIError,
     AuthenticationError,
@@ -22,6 +31,7 @@ from .errors import (
     SignatureVerificationError,
     TransportError,
 )
+from .journal import Journal, MemoryJournal, SQLiteJournal
 
 __version__ = "0.1.0"
 
@@ -29,22 +39,35 @@ __all__ = [
     "DEFAULT_BASE_URL",
     "APIError",
     "AuthenticationError",
+    "BulkActionReport",
+    "BulkError",
+    "BulkLookupReport",
+    "BulkPayReport",
     "BusinessError",
     "CallOptions",
+    "CallbackMessage",
+    "CallbackParseError",
+    "CallbackReceiver",
     "ClientClosedError",
     "ConnectError",
     "Credentials",
     "GCRARateLimiter",
+    "Journal",
     "MD5Signer",
+    "MemoryJournal",
     "NotFoundError",
+    "Outcome",
     "OutcomeUnknownError",
     "PandaPonClient",
     "PandaPonError",
+    "Progress",
     "RateLimitError",
     "RateLimiter",
     "RequestEvent",
     "ResponseEvent",
     "RetryPolicy",
+    "SQLiteInbox",
+    "SQLiteJournal",
     "ServerError",
     "SignatureVerificationError",
     "Signer",

@@ -181,6 +181,11 @@ class PandaPonClient:
         return self._transport.closed
 
     @property
+    def max_concurrency(self) -> int:
+        """Requests in flight at once, client-wide (the cap every call shares)."""
+        return self._transport.max_concurrency
+
+    @property
     def rate_limiter(self) -> RateLimiter:
         return self._transport.rate_limiter
 

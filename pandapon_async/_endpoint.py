@@ -27,6 +27,8 @@ ParamsIn = Literal["body", "query", "path", "none"]
 Status = Literal["stable", "deprecated", "in_development"]
 
 _PATH_PARAM = re.compile(r"\{(\w+)\}")
+# Structure hooks by response type, looked up once instead of dispatched on every call.
+_STRUCTURE_HOOKS: dict[Any, Any] = {}
 
 
 @attrs.frozen
@@ -58,15 +60,17 @@ class Endpoint(Generic[ResponseT]):
     status: Status = "stable"
     api_version: Literal["v1", "v2"] = "v1"
     summary: str = ""
-
-    @property
-    def key(self) -> str:
-        """``"METHOD /path"``, as in ``endpoints.json`` and error messages."""
-        return f"{self.method} {self.path}"
-
-    @property
-    def path_params(self) -> tuple[str, ...]:
-        return tuple(_PATH_PARAM.findall(self.path))
+    # Derived once at declaration so that no call re-parses the path.
+    key: str = attrs.field(
+        init=False, default=attrs.Factory(lambda self: f"{self.method} {self.path}",
+                                          takes_self=True)
+    )
+    """``"METHOD /path"``, as in ``endpoints.json`` and error messages."""
+    path_params: tuple[str, ...] = attrs.field(
+        init=False,
+        default=attrs.Factory(lambda self: tuple(_PATH_PARAM.findall(self.path)),
+                              takes_self=True),
+    )
 
     def prepare(self, request: Request | None) -> PreparedRequest:
         """Check ``request`` and encode it; ``ValueError`` naming the field, nothing sent."""
@@ -99,7 +103,10 @@ class Endpoint(Generic[ResponseT]):
         if self.response is bool:
             # ``null`` answers (documented as ``boolean|null``) read as False.
             return bool(data)  # type: ignore[return-value]
-        return converter.structure(data, self.response)  # type: ignore[no-any-return]
+        hook = _STRUCTURE_HOOKS.get(self.response)
+        if hook is None:
+            hook = _STRUCTURE_HOOKS[self.response] = converter.get_structure_hook(self.response)
+        return hook(data, self.response)  # type: ignore[no-any-return]
 
     async def call(
         self, client: PandaPonClient, request: Request | None, *, stacklevel: int = 3

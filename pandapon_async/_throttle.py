@@ -34,7 +34,16 @@ class GCRARateLimiter:
     schedules can be tested without wall-clock time.
     """
 
-    __slots__ = ("_clock", "_interval", "_lock", "_paused_until", "_sleep", "_tat", "_tolerance")
+    __slots__ = (
+        "_clock",
+        "_interval",
+        "_late_allowance",
+        "_lock",
+        "_paused_until",
+        "_sleep",
+        "_tat",
+        "_tolerance",
+    )
 
     def __init__(
         self,
@@ -50,6 +59,7 @@ class GCRARateLimiter:
             raise ValueError(f"burst must be a positive integer, got {burst!r}")
         self._interval = 1.0 / rate
         self._tolerance = (burst - 1) * self._interval
+        self._late_allowance = min(self._interval / 4, 0.0015)
         self._clock = clock
         self._sleep = sleep
         self._tat = -float("inf")
@@ -68,12 +78,20 @@ class GCRARateLimiter:
         # The lock queues waiters FIFO; only the head sleeps, and it consumes its slot only
         # after the sleep, so cancellation while waiting leaves the schedule untouched.
         async with self._lock:
+            waited = False
             while True:
                 now = self._clock()
                 ready_at = max(self._paused_until, self._tat - self._tolerance)
                 if ready_at <= now:
                     break
+                waited = True
                 await self._sleep(ready_at - now)
+            if waited:
+                # The event loop wakes a sleeper late (epoll rounds timeouts up to a whole
+                # millisecond): keep that lateness, up to a small allowance, out of the
+                # schedule so it does not add up into a lower rate. Lateness beyond the
+                # allowance (a stalled loop) is dropped, so it never becomes a catch-up burst.
+                now -= min(now - ready_at, self._late_allowance)
             self._tat = max(self._tat, now) + self._interval
 
     def pause(self, seconds: float) -> None:

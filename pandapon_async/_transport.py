@@ -79,9 +79,12 @@ RequestHook = Callable[[RequestEvent], Awaitable[None]]
 ResponseHook = Callable[[ResponseEvent], Awaitable[None]]
 
 
+_ENCODER = jsonlib.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def encode_json(payload: Any) -> bytes:
     """Compact UTF-8 JSON, as the platform expects; Python ints stay exact (19-digit ids)."""
-    return jsonlib.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    return _ENCODER.encode(payload).encode()
 
 
 class Transport:
@@ -118,6 +121,10 @@ class Transport:
     @property
     def closed(self) -> bool:
         return self._closed
+
+    @property
+    def max_concurrency(self) -> int:
+        return self._max_concurrency
 
     @property
     def rate_limiter(self) -> RateLimiter:

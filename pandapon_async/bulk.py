@@ -362,17 +362,11 @@ class _PayRun:
 
 
 def _alibaba_orders(client: PandaPonClient) -> AlibabaOrders:
-    # The namespaces are attached by resources.bind_namespaces when the client is built.
-    bound: Any = client
-    orders: AlibabaOrders = bound.alibaba.orders
-    return orders
+    return client.alibaba.orders
 
 
 def _default_concurrency(client: PandaPonClient) -> int:
-    value = getattr(client, "max_concurrency", None)
-    if not isinstance(value, int):
-        value = getattr(getattr(client, "_transport", None), "_max_concurrency", 16)
-    return value if isinstance(value, int) and value > 0 else 16
+    return client.max_concurrency
 
 
 def _resolve_journal(

@@ -698,7 +698,7 @@ async def _run_demo(args: argparse.Namespace, journal_path: str) -> int:
         if not all(passed for _, passed in checks):
             raise CLIError("the demo found an inconsistency (see above)", EXIT_FAILED)
     out.write("\nNext: `pandapon fake-server` to try `pandapon pay` and `pandapon call` "
-              "against it (see docs/cli.md).\n")
+              "against it (see the README).\n")
     return EXIT_OK
 
 

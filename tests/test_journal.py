@@ -110,3 +110,15 @@ async def test_memory_journal_follows_the_protocol() -> None:
     assert loaded["1"].batch == "m:1"
     assert loaded["2"].state == "sending"
     assert {"success", "pay_fail"} == SETTLED_STATES
+
+
+async def test_without_sqlite_json_functions_rows_are_written_one_by_one(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "pay.sqlite3"
+    async with SQLiteJournal(path) as journal:
+        journal._has_json = False  # as on an SQLite built without JSON1
+        await journal.record_intent(["1", "2"], batch="b:1")
+        await journal.record_outcomes([JournalEntry("1", "success")])
+        await journal.record_intent(["2"], batch="b:1:resubmit")
+    assert read_rows(path) == {"1": ("success", None, 1), "2": ("sending", None, 2)}

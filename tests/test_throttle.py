@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 
 import pytest
 
@@ -121,3 +122,20 @@ async def test_pause_holds_every_caller_back() -> None:
 def test_bad_settings_are_refused(rate: float, burst: int) -> None:
     with pytest.raises(ValueError, match=r"rate|burst"):
         GCRARateLimiter(rate, burst)
+
+
+async def test_late_wake_ups_do_not_drag_the_rate_down() -> None:
+    clock = FakeClock()
+
+    async def late_sleep(seconds: float) -> None:
+        # The event loop wakes sleepers up to a millisecond late.
+        clock.now += seconds + 0.001
+        await asyncio.sleep(0)
+
+    limiter = GCRARateLimiter(100, burst=1, clock=clock, sleep=late_sleep)
+    times = await acquire_times(limiter, clock, 201)
+    achieved = 200 / (times[-1] - times[0])
+    assert achieved == pytest.approx(100, rel=0.02)
+    # ... and lateness is never turned into a catch-up burst.
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    assert min(gaps) >= 0.01 - 0.0015 - 1e-9
