@@ -1,6 +1,6 @@
 """Client overhead: PandaPonClient against raw aiohttp, same server, same JSON, one run.
 
-Three ways to fetch a 1688 order detail from a minimal local server that answers a fixed
+Five ways to fetch a 1688 order detail from a minimal local server that answers a fixed
 envelope (``_local_server.py``, in a child process pinned to its own core, while this process
 is pinned to another):
 
@@ -13,14 +13,18 @@ is pinned to another):
   timestamps), shown as a floor;
 - ``client.call``: ``PandaPonClient.call("POST", "/alibaba/order/detail", json=...)``, which
   also signs every request afresh, checks the envelope and maps errors;
-- ``typed``: ``client.alibaba.orders.get_detail(order_id)``, which also structures the answer
-  into ``AlibabaOrderDetail``.
+- ``raw + decode``: ``raw aiohttp`` followed by ``structure(data, AlibabaOrderDetail)``, the
+  same model decoding the typed method does: the baseline of the typed method;
+- ``typed get_detail``: ``client.alibaba.orders.get_detail(order_id)``, which also checks the
+  request and structures the answer into ``AlibabaOrderDetail``.
 
 No limit binds: ``rate_limit=None`` and ``max_concurrency`` equal to the number of workers.
-Rounds alternate between the three so that drift (CPU frequency, other load) hits them all
+Rounds alternate between the modes so that drift (CPU frequency, other load) hits them all
 alike; the table shows the median round. ``server CPU`` is the server's CPU use during the
 rounds: below 100% means the server was not the bottleneck. Target: the client reaches at
-least 90% of raw aiohttp's requests per second.
+least 90% of the requests per second of raw aiohttp doing the same work (``client.call``
+against ``raw aiohttp``; the typed method against ``raw + decode``). ``vs raw`` also shows the
+typed method against plain ``raw aiohttp``: the difference is the price of the models.
 """
 
 from __future__ import annotations
@@ -45,9 +49,14 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from _local_server import ORDER_ID, ServerProcess, pin_to_cpu
 
 from pandapon_async import Credentials, MD5Signer, PandaPonClient
+from pandapon_async.models import AlibabaOrderDetail, structure
 
 PATH = "/alibaba/order/detail"
 BASELINE = "raw aiohttp"
+# The typed method also builds an AlibabaOrderDetail; its fair baseline does the same decoding
+# by hand, so the ratio measures the client, not the cost of the models the caller asked for.
+DECODE_BASELINE = "raw + decode"
+TYPED = "typed get_detail"
 JSON_HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
 PAYLOAD = {"webSite": "1688", "orderId": ORDER_ID}
 CREDENTIALS = Credentials("bench-access-key", "bench-access-secret", "10001")
@@ -89,12 +98,6 @@ async def run_round(operation: Operation, workers: int, seconds: float) -> tuple
     return sum(counts), time.perf_counter() - started
 
 
-def has_typed_detail(client: PandaPonClient) -> bool:
-    alibaba = getattr(client, "alibaba", None)
-    orders = getattr(alibaba, "orders", None)
-    return callable(getattr(orders, "get_detail", None))
-
-
 async def measure(url: str, server: ServerProcess, workers: int, seconds: float,
                   rounds: int) -> list[dict[str, Any]]:
     body = json.dumps(PAYLOAD, separators=(",", ":")).encode()
@@ -125,14 +128,19 @@ async def measure(url: str, server: ServerProcess, workers: int, seconds: float,
     async def call() -> Any:
         return await client.call("POST", PATH, json=PAYLOAD)
 
-    operations: dict[str, Operation] = {
-        BASELINE: raw_signed, "raw pre-signed": raw_presigned, "client.call": call,
-    }
-    if has_typed_detail(client):
-        async def typed() -> Any:
-            return await client.alibaba.orders.get_detail(ORDER_ID)  # type: ignore[attr-defined]
+    async def raw_decoded() -> Any:
+        return structure(await raw_signed(), AlibabaOrderDetail)
 
-        operations["typed get_detail"] = typed
+    async def typed() -> Any:
+        return await client.alibaba.orders.get_detail(ORDER_ID)
+
+    operations: dict[str, Operation] = {
+        BASELINE: raw_signed,
+        "raw pre-signed": raw_presigned,
+        "client.call": call,
+        DECODE_BASELINE: raw_decoded,
+        TYPED: typed,
+    }
 
     results: dict[str, list[float]] = {name: [] for name in operations}
     server_cpu: dict[str, list[float]] = {name: [] for name in operations}
@@ -154,6 +162,7 @@ async def measure(url: str, server: ServerProcess, workers: int, seconds: float,
     finally:
         await raw_session.close()
     baseline = statistics.median(results[BASELINE])
+    decode_baseline = statistics.median(results[DECODE_BASELINE])
     presigned = statistics.median(results["raw pre-signed"])
     rows = []
     for name in operations:
@@ -164,6 +173,7 @@ async def measure(url: str, server: ServerProcess, workers: int, seconds: float,
             "req_per_s": rate,
             "spread": (min(results[name]), max(results[name])),
             "ratio": rate / baseline,
+            "ratio_same_work": rate / (decode_baseline if name == TYPED else baseline),
             "ratio_presigned": rate / presigned,
             "cpu_us_per_request": statistics.median(client_cpu_per_request[name]) * 1e6,
             "server_cpu": statistics.median(server_cpu[name]),
@@ -189,8 +199,10 @@ def print_table(rows: list[dict[str, Any]]) -> None:
     print("-" * len(header))
     for row in rows:
         low, high = row["spread"]
+        same_work = row["ratio_same_work"]
         verdict = "" if row["name"].startswith("raw") else (
-            "ok" if row["ratio"] >= TARGET else f"MISS (< {TARGET:.0%})"
+            f"{'ok' if same_work >= TARGET else 'MISS'} ({same_work:.1%} of "
+            f"{DECODE_BASELINE if row['name'] == TYPED else BASELINE})"
         )
         print(f"{row['name']:<17} {row['workers']:>7} {row['req_per_s']:>8,.0f} "
               f"{f'{low:,.0f}..{high:,.0f}':>13} {row['ratio']:>7.1%} "
@@ -220,7 +232,8 @@ def main() -> int:
                                         args.rounds))
     print()
     print_table(rows)
-    missed = [row for row in rows if not row["name"].startswith("raw") and row["ratio"] < TARGET]
+    missed = [row for row in rows
+              if not row["name"].startswith("raw") and row["ratio_same_work"] < TARGET]
     return 1 if missed else 0
 
 

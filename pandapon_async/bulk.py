@@ -15,6 +15,7 @@ concurrency cap and retry rules (non-idempotent calls are never blindly resent) 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import time
@@ -154,8 +155,6 @@ async def _gather_settled(
 ) -> list[R | Exception]:
     """``func`` over ``ids`` concurrently (the client caps what really runs at once), each
     result or its exception; one failure does not cancel the rest."""
-    import asyncio
-
     async def one(oid: str) -> R | Exception:
         try:
             return await func(oid)

@@ -9,4 +9,5 @@ fi
 "$venv/bin/python" -m pip install -q --disable-pip-version-check -e ".[dev]"
 "$venv/bin/ruff" check .
 "$venv/bin/mypy" --strict pandapon_async
+"$venv/bin/python" scripts/gen_coverage.py --check
 "$venv/bin/python" -m pytest -q "$@"

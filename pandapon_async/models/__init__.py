@@ -1,6 +1,6 @@
 """Typed models of the PandaPon OpenAPI and the one converter that maps them to the wire.
 
-See docs/api.md, "Model conventions": ids are ``str``; PandaPon money is integer fen
+See the README, "Model conventions": ids are ``str``; PandaPon money is integer fen
 (:func:`fen_to_yuan`); 1688's own order structure keeps decimal yuan as ``Decimal``; unknown
 keys are kept in ``extra``; an absent key is :data:`MISSING`, a ``null`` one is ``None``.
 """

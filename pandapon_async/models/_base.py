@@ -1,6 +1,6 @@
 """The one cattrs converter and the building blocks every model uses.
 
-Wire rules (see docs/api.md, "Model conventions"):
+Wire rules (see the README, "Model conventions"):
 
 * Python attribute names are snake_case; the wire name is their camelCase form unless a field
   names its wire key explicitly (1688's ``subItemID``, the platform's ``orderPreviewResuslt``).
@@ -667,21 +667,79 @@ def _check_metadata(attribute: attrs.Attribute[Any], value: Any, path: str) -> N
                 )
 
 
+@attrs.frozen
+class _FieldCheck:
+    """How one request field is checked; built once per request class."""
+
+    name: str
+    required: bool
+    json_text: bool
+    check: Callable[[Any, str], None]
+    check_metadata: Callable[[Any, str], None] | None
+
+
+_CHECKED_METADATA: Final = (_MIN_ITEMS, _MAX_ITEMS, _UNIQUE, _RANGE, _WIRE_KIND)
+
+
+def _type_check(tp: Any) -> Callable[[Any, str], None]:
+    # The commonest request field is a plain (optional) string: answer it without dispatch.
+    plain = [a for a in get_args(tp) if a is not _NONE_TYPE and not _is_missing_arg(a)]
+    if tp is str or (_is_union(tp) and plain == [str]):
+        def check_str(value: Any, path: str) -> None:
+            if value.__class__ is not str:
+                _check_value(tp, value, path)
+
+        return check_str
+
+    def check(value: Any, path: str) -> None:
+        _check_value(tp, value, path)
+
+    return check
+
+
+def _metadata_check(attribute: attrs.Attribute[Any]) -> Callable[[Any, str], None] | None:
+    if not any(key in attribute.metadata for key in _CHECKED_METADATA):
+        return None
+
+    def check(value: Any, path: str) -> None:
+        _check_metadata(attribute, value, path)
+
+    return check
+
+
+_PLANS: dict[type, tuple[_FieldCheck, ...]] = {}
+
+
+def _plan(cls: type) -> tuple[_FieldCheck, ...]:
+    plan = _PLANS.get(cls)
+    if plan is None:
+        hints = _resolved_hints(cls)
+        plan = _PLANS[cls] = tuple(
+            _FieldCheck(
+                name=attribute.name,
+                required=bool(attribute.metadata.get(_REQUIRED)),
+                json_text=attribute.metadata.get(_WIRE_KIND) == "json",
+                check=_type_check(hints[attribute.name]),
+                check_metadata=_metadata_check(attribute),
+            )
+            for attribute in attrs.fields(cls)
+        )
+    return plan
+
+
 def _validate(obj: Any, prefix: str = "") -> None:
-    cls = type(obj)
-    hints = _resolved_hints(cls)
-    for attribute in attrs.fields(cls):
-        value = getattr(obj, attribute.name)
-        path = prefix + attribute.name
+    for field_check in _plan(type(obj)):
+        value = getattr(obj, field_check.name)
+        path = prefix + field_check.name
         if value is None:
-            if attribute.metadata.get(_REQUIRED):
+            if field_check.required:
                 raise ValueError(f"{path} is required")
             continue
-        tp = hints[attribute.name]
-        if attribute.metadata.get(_WIRE_KIND) == "json" and isinstance(value, str):
+        if field_check.json_text and isinstance(value, str):
             continue
-        _check_value(tp, value, path)
-        _check_metadata(attribute, value, path)
+        field_check.check(value, path)
+        if field_check.check_metadata is not None:
+            field_check.check_metadata(value, path)
 
 
 _HINTS_CACHE: dict[type, dict[str, Any]] = {}
