@@ -8,19 +8,18 @@ spent, ``failed``. Failed messages stay until requeued or purged.
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import datetime as dt
 import enum
 import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, Literal, Protocol, Self, TypeVar, runtime_checkable
+from typing import Any, Protocol, Self, TypeVar, runtime_checkable
 
 import attrs
 
 from ._callback_message import CallbackMessage, parse_message
+from ._sqlite import SQLiteWorker, Synchronous
 
 __all__ = [
     "CallbackInbox",
@@ -222,16 +221,17 @@ class SQLiteInbox(CallbackInbox):
         self,
         path: str | os.PathLike[str],
         *,
-        synchronous: Literal["FULL", "NORMAL"] = "FULL",
+        synchronous: Synchronous = "FULL",
         busy_timeout: float = 5.0,
     ) -> None:
-        if synchronous not in ("FULL", "NORMAL"):
-            raise ValueError(f"synchronous must be 'FULL' or 'NORMAL', got {synchronous!r}")
-        self.path = os.fspath(path)
-        self._synchronous = synchronous
-        self._busy_timeout = busy_timeout
-        self._executor: concurrent.futures.ThreadPoolExecutor | None = None
-        self._connection: sqlite3.Connection | None = None
+        self._worker = SQLiteWorker(
+            path,
+            schema=_SCHEMA,
+            synchronous=synchronous,
+            busy_timeout=busy_timeout,
+            thread_name="pandapon-inbox",
+        )
+        self.path = self._worker.path
 
     def __repr__(self) -> str:
         return f"SQLiteInbox({self.path!r})"
@@ -243,51 +243,12 @@ class SQLiteInbox(CallbackInbox):
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
 
-    # Everything below ``_run`` executes on the inbox thread.
-
-    def _connect(self) -> sqlite3.Connection:
-        if self._connection is None:
-            connection = sqlite3.connect(self.path, timeout=self._busy_timeout)
-            try:
-                connection.execute("PRAGMA journal_mode=WAL")
-                connection.execute(f"PRAGMA synchronous={self._synchronous}")
-                connection.executescript(_SCHEMA)
-                connection.commit()
-            except BaseException:
-                connection.close()
-                raise
-            self._connection = connection
-        return self._connection
-
     async def _run(self, operation: Callable[[sqlite3.Connection], _T]) -> _T:
-        if self._executor is None:
-            self._executor = concurrent.futures.ThreadPoolExecutor(
-                max_workers=1, thread_name_prefix="pandapon-inbox"
-            )
-
-        def call() -> _T:
-            connection = self._connect()
-            with connection:  # one transaction: committed on return, rolled back on error
-                return operation(connection)
-
-        return await asyncio.get_running_loop().run_in_executor(self._executor, call)
+        return await self._worker.run(operation)
 
     async def close(self) -> None:
         """Close the database connection and stop the inbox thread."""
-        executor, self._executor = self._executor, None
-        if executor is None:
-            return
-
-        def close_connection() -> None:
-            connection, self._connection = self._connection, None
-            if connection is not None:
-                connection.close()
-
-        try:
-            await asyncio.get_running_loop().run_in_executor(executor, close_connection)
-        finally:
-            # The queue is empty now: the join only waits for the idle thread to exit.
-            executor.shutdown(wait=True)
+        await self._worker.close()
 
     async def record(
         self,

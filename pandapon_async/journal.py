@@ -21,11 +21,12 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from types import TracebackType
 from typing import Literal, Protocol, Self, TypeVar, runtime_checkable
 
 import attrs
+
+from ._sqlite import SQLiteWorker, Synchronous, check_synchronous
 
 __all__ = [
     "SETTLED_STATES",
@@ -182,16 +183,20 @@ class SQLiteJournal:
         self,
         path: str | os.PathLike[str],
         *,
-        synchronous: Literal["FULL", "NORMAL"] = "FULL",
+        synchronous: Synchronous = "FULL",
         busy_timeout: float = 30.0,
     ) -> None:
-        if synchronous not in ("FULL", "NORMAL"):
-            raise ValueError(f"synchronous must be 'FULL' or 'NORMAL', got {synchronous!r}")
-        self.path = os.fspath(path)
-        self.synchronous = synchronous
-        self._busy_timeout = busy_timeout
-        self._executor: ThreadPoolExecutor | None = None
-        self._connection: sqlite3.Connection | None = None
+        self.synchronous = check_synchronous(synchronous)
+        self._worker = SQLiteWorker(
+            path,
+            schema=_SCHEMA,
+            synchronous=synchronous,
+            busy_timeout=busy_timeout,
+            thread_name="pandapon-journal",
+            autocommit=True,
+            on_connect=self._check_json_support,
+        )
+        self.path = self._worker.path
         self._pending: list[tuple[list[_Row], asyncio.Future[None]]] = []
         self._flusher: asyncio.Task[None] | None = None
         self._closed = False
@@ -210,34 +215,21 @@ class SQLiteJournal:
     ) -> None:
         await self.aclose()
 
-    async def _run(self, func: Callable[[sqlite3.Connection], _T]) -> _T:
-        if self._executor is None:
-            raise RuntimeError("SQLiteJournal is not open")
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, self._with_connection, func)
+    def _check_json_support(self, connection: sqlite3.Connection) -> None:
+        try:
+            connection.execute("SELECT count(*) FROM json_each('[]')")
+        except sqlite3.OperationalError:
+            self._has_json = False
 
-    def _with_connection(self, func: Callable[[sqlite3.Connection], _T]) -> _T:
-        # Runs on the journal thread, which alone ever touches the connection.
-        if self._connection is None:
-            connection = sqlite3.connect(
-                self.path, timeout=self._busy_timeout, isolation_level=None
-            )
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute(f"PRAGMA synchronous={self.synchronous}")
-            connection.executescript(_SCHEMA)
-            try:
-                connection.execute("SELECT count(*) FROM json_each('[]')")
-            except sqlite3.OperationalError:
-                self._has_json = False
-            self._connection = connection
-        return func(self._connection)
+    async def _run(self, func: Callable[[sqlite3.Connection], _T]) -> _T:
+        if self._closed or not self._worker.started:
+            raise RuntimeError("SQLiteJournal is not open")
+        return await self._worker.run(func)
 
     async def open(self) -> None:
         if self._closed:
             raise RuntimeError("SQLiteJournal is closed")
-        if self._executor is None:
-            self._executor = ThreadPoolExecutor(1, thread_name_prefix="pandapon-journal")
-        await self._run(lambda connection: None)
+        await self._worker.run(lambda connection: None)
 
     async def aclose(self) -> None:
         """Wait for queued writes, then close the connection and its thread."""
@@ -246,14 +238,7 @@ class SQLiteJournal:
         self._closed = True
         if self._flusher is not None:
             await asyncio.shield(self._flusher)
-        if self._executor is not None:
-            await self._run(self._close_connection)
-            self._executor.shutdown(wait=False)
-            self._executor = None
-
-    def _close_connection(self, connection: sqlite3.Connection) -> None:
-        connection.close()
-        self._connection = None
+        await self._worker.close()
 
     async def load(self, order_ids: Sequence[str]) -> Mapping[str, JournalEntry]:
         ids = list(order_ids)
@@ -298,7 +283,7 @@ class SQLiteJournal:
         await self._write(rows)
 
     async def _write(self, rows: list[_Row]) -> None:
-        if self._closed or self._executor is None:
+        if self._closed or not self._worker.started:
             raise RuntimeError("SQLiteJournal is not open")
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._pending.append((rows, done))
