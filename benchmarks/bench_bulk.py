@@ -10,12 +10,14 @@ scenario runs in a fresh client process, so ``peak RSS`` is that scenario's own
   on the payment endpoint (reconciliation by reading order state), no journal;
 - ``lookup``: ``get_orders`` of every id (one ``/alibaba/order/detail`` request each),
   keeping every ``AlibabaOrderDetail`` in the report;
-- ``lookup status``: the same with ``select=lambda d: d.status`` (keeps only the status).
+- ``lookup status``: the same with ``select=lambda d: d.status`` (keeps only the status);
+- ``stream N``: ``bulk.map`` over a generator of N ids (100,000, then 1,000,000) with a
+  function that only yields to the loop: the engine's own memory, which must not grow with N.
 
 For each: wall time, ids per second, requests per second achieved against the configured
 limit (``none`` = unlimited), peak RSS, and, from the fake, the most times any order was paid
 (must be 1). Usage: ``python benchmarks/bench_bulk.py [--ids 100000] [--pay-rate 200]
-[--lookup-rate 0] [--concurrency 16] [--no-faults] [--no-lookup] [--no-journal]``
+[--lookup-rate 0] [--concurrency 16] [--no-faults] [--no-lookup] [--no-stream] [--no-journal]``
 (rate 0 = unlimited).
 """
 
@@ -76,7 +78,29 @@ def client_run(conn: Connection, settings: dict[str, Any]) -> None:
         nonlocal requests
         requests += 1
 
+    async def stream(client: PandaPonClient) -> dict[str, Any]:
+        count: int = settings["count"]
+
+        async def touch(order_id: str) -> str:
+            await asyncio.sleep(0)
+            return order_id
+
+        ids = (str(2_000_000_000_000_000_000 + n) for n in range(count))
+        done = 0
+        started = time.perf_counter()
+        async with client.bulk.map(touch, ids, concurrency=settings["concurrency"]) as outcomes:
+            async for _ in outcomes:
+                done += 1
+        return {
+            "elapsed": time.perf_counter() - started, "requests": 0, "ok": done,
+            "total": done, "counts": {"streamed": done},
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        }
+
     async def main() -> dict[str, Any]:
+        if settings["kind"] == "stream":
+            async with PandaPonClient(Credentials("k", "s", "u"), rate_limit=None) as client:
+                return await stream(client)
         ids: list[str] = settings["ids"]
         rate = settings["rate"] or None
         credentials = Credentials(*settings["credentials"])
@@ -138,6 +162,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--no-faults", action="store_true", help="skip the faults run")
     parser.add_argument("--no-lookup", action="store_true", help="skip the lookup runs")
+    parser.add_argument("--no-stream", action="store_true", help="skip the streaming runs")
     parser.add_argument("--no-journal", action="store_true",
                         help="pay without a journal in the first run")
     args = parser.parse_args()
@@ -176,20 +201,26 @@ def main() -> None:
             "select": select,
         })
         rows.append((label, args.lookup_rate, result))
+    for count in (() if args.no_stream else (args.ids, args.ids * 10)):
+        result = run_scenario(ctx, {"kind": "stream", "count": count,
+                                    "concurrency": args.concurrency})
+        rows.append((f"stream {count:,}", 0, result))
     orders_paid, most_payments = command("counts")
     command("stop")
     server.join(timeout=5)
 
     print(f"bench_bulk: {args.ids:,} ids per run, concurrency {args.concurrency}, "
           f"Python {platform.python_version()}, {os.cpu_count()} CPUs, fake in its own process")
-    header = (f"{'scenario':<15}{'wall s':>8}{'ids/s':>10}{'requests':>10}{'req/s':>9}"
+    header = (f"{'scenario':<17}{'wall s':>8}{'ids/s':>10}{'requests':>10}{'req/s':>9}"
               f"{'limit':>8}{'of limit':>9}{'peak RSS MB':>13}  buckets")
     print(header)
     print("-" * len(header))
     for label, rate, result in rows:
         req_rate = result["requests"] / result["elapsed"]
         counts = result["counts"]
-        if label.startswith("lookup"):
+        if label.startswith("stream"):
+            buckets = f"outcomes {counts['streamed']:,}"
+        elif label.startswith("lookup"):
             buckets = (f"found {counts['found']:,} not_found {counts['not_found']} "
                        f"errored {counts['errored']}")
         else:
@@ -198,7 +229,7 @@ def main() -> None:
                        f"reconciled {counts['reconciled']} resubmitted {counts['resubmitted']}")
             if "journal_commits" in result:
                 buckets += f"; journal commits {result['journal_commits']:,}"
-        print(f"{label:<15}{result['elapsed']:>8.1f}{result['total'] / result['elapsed']:>10,.0f}"
+        print(f"{label:<17}{result['elapsed']:>8.1f}{result['total'] / result['elapsed']:>10,.0f}"
               f"{result['requests']:>10,}{req_rate:>9,.0f}"
               f"{(f'{rate:g}' if rate else 'none'):>8}"
               f"{(f'{req_rate / rate:.0%}' if rate else '-'):>9}"
