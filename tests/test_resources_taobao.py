@@ -134,6 +134,10 @@ async def test_reverse_order_lifecycle(fake: FakePandaPon, client: PandaPonClien
     refund_order = render.refund_order_template.refund_order
     assert refund_order and isinstance(refund_order.refund_id, str)
     refund_id = refund_order.refund_id
+    # Rendering is idempotent (retried on faults): a second render shows the same refund.
+    again = await client.taobao.refunds.render(sub_id, refund_type=2, goods_status=2)
+    assert again.refund_order_template and again.refund_order_template.refund_order
+    assert again.refund_order_template.refund_order.refund_id == refund_id
 
     detail = await client.taobao.refunds.get_detail(refund_id)
     assert detail.refund_order_aggregate and detail.refund_order_aggregate.refund_order

@@ -143,6 +143,10 @@ class TaobaoRefund:
     messages: list[str] = attrs.Factory(list)
 
 
+# Refund states after which a sub-order may be refunded anew: refunded, refused, closed.
+_REFUND_FINISHED: frozenset[int] = frozenset({100, -10, -20})
+
+
 class FakeState:
     """Every piece of platform state, changed only by synchronous methods (no awaits), so a
     request either happens entirely or not at all."""
@@ -566,7 +570,14 @@ class FakeState:
 
     def create_taobao_refund(self, sub_id: str, refund_type: int, goods_status: int
                              ) -> TaobaoRefund:
+        """The sub-order's open refund, or a new one: rendering is a read, so rendering the
+        same sub-order again (a retry) must not open a second refund."""
         order, line = self.taobao_sub_order(sub_id)
+        for existing in self.taobao_refunds.values():
+            if existing.sub_purchase_order_id == sub_id and existing.status not in (
+                _REFUND_FINISHED
+            ):
+                return existing
         self._next_refund += self.rng.randrange(1, 20)
         refund = TaobaoRefund(str(self._next_refund), order.purchase_order_id, sub_id, line,
                               refund_type, goods_status, self.clock())
