@@ -278,8 +278,8 @@ class FakePandaPon:
 
     def _serve_unpublished(self, method: str, path: str, handler: Handler) -> None:
         existing = self._exact.get(path, {}).get(method)
-        if existing is not None and existing.found:
-            raise ValueError(f"{method} {path} is a documented endpoint the fake already serves")
+        if existing is not None and existing.handler is not handler:
+            raise ValueError(f"{method} {path} is an endpoint the fake already serves")
         route = Route(method, path, "query" if method == "GET" else "body", (), handler, False)
         self._exact.setdefault(path, {})[method] = route
 
