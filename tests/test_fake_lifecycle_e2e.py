@@ -244,3 +244,17 @@ async def test_1688_refund_moves_through_its_states() -> None:
     assert info.extra["status"] == "refundsuccess"  # beyond the cut public schema
     assert detail.base_info.refund_status == "refundsuccess"
     assert fake.alibaba.refund_status(refund_id) == "refundsuccess"
+
+
+async def test_a_receiver_on_the_fakes_clock_follows_it_forward() -> None:
+    """Hours later by the fake's clock, its messages are still within the receiver's timestamp
+    tolerance, because both read the same clock."""
+    async with FakePandaPon(seed=7) as fake, pipeline(fake) as (_client, receiver, collector):
+        [order_id] = fake.taobao.create_orders(1)
+        await fake.advance_clock(8 * 3600)  # beyond the receiver's 6 h tolerance of wall time
+        fake.taobao.pay(order_id)
+        await delivered(fake, receiver)
+    assert [d.status for d in fake.callback_deliveries] == [200, 200]
+    [paid] = collector.bodies("ORDER_PAY_SUCCESS")
+    assert paid.pay_time is not None and paid.tb_create_time is not None
+    assert paid.pay_time > paid.tb_create_time  # "YYYY-MM-DD HH:MM:SS" sorts as time

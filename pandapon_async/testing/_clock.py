@@ -34,13 +34,18 @@ class FakeClock:
         """Seconds this clock was moved forward in total."""
         return self._advanced
 
-    def advance(self, seconds: float) -> None:
-        """Move the clock forward; waits on it (:class:`Deadline`) that fall due return."""
+    @staticmethod
+    def check_seconds(seconds: object) -> float:
+        """``seconds`` as a float, or ``TypeError``/``ValueError`` naming it."""
         if isinstance(seconds, bool) or not isinstance(seconds, int | float):
             raise TypeError(f"seconds must be a number, got {type(seconds).__name__}")
         if not math.isfinite(seconds) or seconds < 0:
             raise ValueError(f"seconds must be a finite number >= 0, got {seconds!r}")
-        self._advanced += float(seconds)
+        return float(seconds)
+
+    def advance(self, seconds: float) -> None:
+        """Move the clock forward; waits on it (:class:`Deadline`) that fall due return."""
+        self._advanced += self.check_seconds(seconds)
         for event in self._wakeups:
             event.set()
 

@@ -224,12 +224,17 @@ class FakePandaPon:
         return self._clock
 
     async def advance_clock(self, seconds: float) -> None:
-        """Move the fake's clock forward by ``seconds`` without sleeping, then wait until every
-        callback delivery now due has been attempted (``advance_clock(0)`` just waits for
-        those). Retries scheduled within ``seconds`` (the platform waits 30 minutes between
-        them) are attempted at once, and times the fake reports from then on are later by
-        ``seconds``. Request signatures are still checked against the un-advanced clock,
-        since the client's clock does not move with the fake's."""
+        """Move the fake's clock forward by ``seconds`` without sleeping.
+
+        First every callback delivery due now is attempted (at the time it was pushed), then
+        the clock moves, then every delivery that became due is attempted; the call returns
+        when those attempts are done (``advance_clock(0)`` just delivers what is due). Retries
+        falling within ``seconds`` (the platform waits 30 minutes between them) are attempted
+        at once, and times the fake reports from then on are later by ``seconds``. Request
+        signatures are still checked against the un-advanced clock, since the client's clock
+        does not move with the fake's."""
+        seconds = FakeClock.check_seconds(seconds)
+        await self._callbacks.settle()
         self._clock.advance(seconds)
         await self._callbacks.settle()
 
