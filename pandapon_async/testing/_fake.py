@@ -71,6 +71,13 @@ class FakePandaPon:
     order state, serves every documented endpoint, injects faults on demand
     (``fake.faults``), logs every request (``fake.requests``) and pushes signed callbacks.
     Everything random comes from ``seed``.
+
+    Tests move orders as the platform's other side would with ``fake.alibaba`` and
+    ``fake.taobao`` (pay, ship, change the price, close, refund transitions); every order and
+    refund transition pushes its message. Status and refund message types are sent with the
+    platform prefix (``TAOBAO_ORDER_PAY_SUCCESS``, ``1688_ORDER_PAY_SUCCESS``) unless
+    ``callback_message_types="unprefixed"``. ``await fake.advance_clock(seconds)`` moves the
+    fake's time (retry schedule, timestamps) without sleeping.
     """
 
     def __init__(
