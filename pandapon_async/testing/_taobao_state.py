@@ -63,6 +63,7 @@ DEFAULT_COMPANY_CODE = "YTO"
 
 
 def _time(epoch: float | None) -> str | None:
+    # Imported here: _state imports this module (its Taobao orders push through it).
     from ._state import format_plain_time
 
     return format_plain_time(epoch)
