@@ -20,6 +20,13 @@ from ._signing import compute_callback_signature
 from .errors import SignatureVerificationError
 
 __all__ = [
+    "ALIBABA_ORDER_BUYER_REFUND",
+    "ALIBABA_ORDER_CANCEL",
+    "ALIBABA_ORDER_CREATE",
+    "ALIBABA_ORDER_PAY_SUCCESS",
+    "ALIBABA_ORDER_RECEIVED",
+    "ALIBABA_ORDER_SHIPPED",
+    "ALIBABA_PREFIX",
     "ALIBABA_PRICE_MODIFY",
     "ORDER_BUYER_REFUND",
     "ORDER_CANCEL",
@@ -27,6 +34,17 @@ __all__ = [
     "ORDER_EVENT_TYPES",
     "ORDER_PAY_SUCCESS",
     "ORDER_PRICE_MODIFY",
+    "ORDER_RECEIVED",
+    "ORDER_SHIPPED",
+    "ORDER_STATUS_TYPES",
+    "REFUND_TYPES",
+    "TAOBAO_ORDER_BUYER_REFUND",
+    "TAOBAO_ORDER_CANCEL",
+    "TAOBAO_ORDER_CREATE",
+    "TAOBAO_ORDER_PAY_SUCCESS",
+    "TAOBAO_ORDER_RECEIVED",
+    "TAOBAO_ORDER_SHIPPED",
+    "TAOBAO_PREFIX",
     "TAOBAO_PRICE_MODIFY",
     "CallbackEnvelope",
     "CallbackMessage",
@@ -39,7 +57,9 @@ __all__ = [
     "message_from_envelope",
     "parse_envelope",
     "parse_message",
+    "strip_platform_prefix",
     "verify_signature",
+    "with_platform_prefix",
 ]
 
 TAOBAO_PRICE_MODIFY = "TAOBAO_ORDER_BUYER_VIEW_ORDER_PRICE_MODIFY"
@@ -49,9 +69,59 @@ ORDER_CANCEL = "ORDER_CANCEL"
 ORDER_PAY_SUCCESS = "ORDER_PAY_SUCCESS"
 ORDER_PRICE_MODIFY = "ORDER_BUYER_VIEW_ORDER_PRICE_MODIFY"
 ORDER_BUYER_REFUND = "ORDER_BUYER_VIEW_ORDER_BUYER_REFUND"
-ORDER_EVENT_TYPES: frozenset[str] = frozenset(
-    {ORDER_CREATE, ORDER_CANCEL, ORDER_PAY_SUCCESS, ORDER_PRICE_MODIFY, ORDER_BUYER_REFUND}
+# Shipment and confirmed receipt: the sister platform names no type for them; these are 1688's
+# own message topics, which PandaPon's documented price-modify type reuses behind a prefix.
+ORDER_SHIPPED = "ORDER_BUYER_VIEW_ANNOUNCE_SENDGOODS"
+ORDER_RECEIVED = "ORDER_BUYER_VIEW_ORDER_COMFIRM_RECEIVEGOODS"
+# PandaPon's two documented types carry a platform prefix, so its status and refund types very
+# likely do too; both spellings are accepted and typed (README, "the doubts").
+TAOBAO_PREFIX = "TAOBAO_"
+ALIBABA_PREFIX = "1688_"
+TAOBAO_ORDER_CREATE = TAOBAO_PREFIX + ORDER_CREATE
+TAOBAO_ORDER_CANCEL = TAOBAO_PREFIX + ORDER_CANCEL
+TAOBAO_ORDER_PAY_SUCCESS = TAOBAO_PREFIX + ORDER_PAY_SUCCESS
+TAOBAO_ORDER_SHIPPED = TAOBAO_PREFIX + ORDER_SHIPPED
+TAOBAO_ORDER_RECEIVED = TAOBAO_PREFIX + ORDER_RECEIVED
+TAOBAO_ORDER_BUYER_REFUND = TAOBAO_PREFIX + ORDER_BUYER_REFUND
+ALIBABA_ORDER_CREATE = ALIBABA_PREFIX + ORDER_CREATE
+ALIBABA_ORDER_CANCEL = ALIBABA_PREFIX + ORDER_CANCEL
+ALIBABA_ORDER_PAY_SUCCESS = ALIBABA_PREFIX + ORDER_PAY_SUCCESS
+ALIBABA_ORDER_SHIPPED = ALIBABA_PREFIX + ORDER_SHIPPED
+ALIBABA_ORDER_RECEIVED = ALIBABA_PREFIX + ORDER_RECEIVED
+ALIBABA_ORDER_BUYER_REFUND = ALIBABA_PREFIX + ORDER_BUYER_REFUND
+ORDER_STATUS_TYPES: frozenset[str] = frozenset(
+    {ORDER_CREATE, ORDER_CANCEL, ORDER_PAY_SUCCESS, ORDER_SHIPPED, ORDER_RECEIVED}
 )
+"""The unprefixed order status types (the price change has its own, documented, types)."""
+REFUND_TYPES: frozenset[str] = frozenset({ORDER_BUYER_REFUND})
+"""The unprefixed refund type."""
+ORDER_EVENT_TYPES: frozenset[str] = frozenset(
+    {ORDER_PRICE_MODIFY}
+    | {prefix + name for prefix in ("", TAOBAO_PREFIX, ALIBABA_PREFIX)
+       for name in ORDER_STATUS_TYPES | REFUND_TYPES}
+)
+"""Every type whose body is an :class:`OrderEventBody`: the status and refund types in both
+spellings (``ORDER_PAY_SUCCESS``, ``TAOBAO_ORDER_PAY_SUCCESS``, ``1688_ORDER_PAY_SUCCESS``, ...)
+and the sister platform's unprefixed ``ORDER_BUYER_VIEW_ORDER_PRICE_MODIFY``."""
+
+
+def strip_platform_prefix(message_type: str) -> str:
+    """``messageType`` without its platform prefix: ``TAOBAO_ORDER_PAY_SUCCESS`` and
+    ``1688_ORDER_PAY_SUCCESS`` both give ``ORDER_PAY_SUCCESS``; a type without a prefix is
+    returned unchanged. Lets a handler match one name whichever spelling the platform sends."""
+    for prefix in (TAOBAO_PREFIX, ALIBABA_PREFIX):
+        if message_type.startswith(prefix):
+            return message_type[len(prefix):]
+    return message_type
+
+
+def with_platform_prefix(message_type: str, platform: int) -> str:
+    """The prefixed spelling of an unprefixed type for ``platform`` (0 Taobao, 1 1688)."""
+    if platform == 0:
+        return TAOBAO_PREFIX + message_type
+    if platform == 1:
+        return ALIBABA_PREFIX + message_type
+    raise ValueError(f"platform: expected 0 (Taobao) or 1 (1688), got {platform!r}")
 
 # Epoch values below this are taken as seconds, above as milliseconds: 1e11 ms is 1973,
 # 1e11 s is the year 5138, so the two readings cannot be confused for real push times.
@@ -242,8 +312,10 @@ class TaobaoPriceModifyBody:
 @attrs.frozen(kw_only=True)
 class OrderEventBody:
     """Body of the order status and refund messages (``ORDER_CREATE``, ``ORDER_CANCEL``,
-    ``ORDER_PAY_SUCCESS``, ``ORDER_BUYER_VIEW_ORDER_PRICE_MODIFY``,
-    ``ORDER_BUYER_VIEW_ORDER_BUYER_REFUND``).
+    ``ORDER_PAY_SUCCESS``, ``ORDER_BUYER_VIEW_ANNOUNCE_SENDGOODS``,
+    ``ORDER_BUYER_VIEW_ORDER_COMFIRM_RECEIVEGOODS``, ``ORDER_BUYER_VIEW_ORDER_PRICE_MODIFY``,
+    ``ORDER_BUYER_VIEW_ORDER_BUYER_REFUND``, each also with a ``TAOBAO_`` or ``1688_`` prefix:
+    see :data:`ORDER_EVENT_TYPES`). ``refund_id`` is set on refund messages.
 
     These types and this body come from PandaPon's sister platform; PandaPon's own are not
     public. Amounts are integer fen; ``order_status`` (e.g. ``WAITING_FOR_PAYMENT``,
@@ -263,9 +335,11 @@ class OrderEventBody:
     close_reason: str | None = None
     tb_create_time: str | None = None
     pay_time: str | None = None
+    refund_id: str | None = None
     extra: dict[str, Any] = attrs.field(factory=dict)
 
     _STR_FIELDS = (
+        ("refund_id", "refundId"),
         ("order_id", "orderId"),
         ("order_no", "orderNo"),
         ("order_status", "orderStatus"),

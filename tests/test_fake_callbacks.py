@@ -111,11 +111,15 @@ async def test_state_changes_push_callbacks(fake_pandapon: FakePandaPon,
         await fake_pandapon.wait_callbacks_idle()
     messages = {json.loads(body)["messageType"]: json.loads(body)
                 for body, _ in receiver.received}
-    assert set(messages) == {"ORDER_PAY_SUCCESS", "ORDER_CANCEL",
+    assert set(messages) == {"1688_ORDER_CREATE", "1688_ORDER_PAY_SUCCESS", "1688_ORDER_CANCEL",
                              "1688_ORDER_BUYER_VIEW_ORDER_PRICE_MODIFY",
-                             "ORDER_BUYER_VIEW_ORDER_BUYER_REFUND"}
-    assert messages["ORDER_PAY_SUCCESS"]["messageBody"]["orderStatus"] == "WAITING_FOR_SENT"
-    assert messages["ORDER_CANCEL"]["messageBody"]["closeReason"] == "changed my mind"
+                             "1688_ORDER_BUYER_VIEW_ORDER_BUYER_REFUND"}
+    assert messages["1688_ORDER_PAY_SUCCESS"]["messageBody"]["orderStatus"] == (
+        "WAITING_FOR_SENT")
+    assert messages["1688_ORDER_CANCEL"]["messageBody"]["closeReason"] == "changed my mind"
+    refund = messages["1688_ORDER_BUYER_VIEW_ORDER_BUYER_REFUND"]["messageBody"]
+    assert (refund["orderId"], refund["refundStatus"]) == (paid, "waitselleragree")
+    assert refund["refundId"].startswith("TQ")
     price = messages["1688_ORDER_BUYER_VIEW_ORDER_PRICE_MODIFY"]["messageBody"]
     assert (price["baseInfo"]["idOfStr"], price["baseInfo"]["totalAmount"]) == (repriced, 8.0)
     assert all(m["messagePlatform"] == 1 for m in messages.values())
@@ -146,3 +150,103 @@ async def test_stop_cancels_pending_retries() -> None:
 async def test_push_without_url_is_an_error(fake_pandapon: FakePandaPon) -> None:
     with pytest.raises(RuntimeError, match="set_callback_url"):
         await fake_pandapon.push_callback("ORDER_CANCEL", {}, platform=1)
+
+
+async def test_advancing_the_clock_runs_the_30_minute_retries_without_sleeping() -> None:
+    receiver = Receiver(failures=2)
+    async with FakePandaPon() as fake, receiver_at(receiver) as url:  # the platform's schedule
+        fake.set_callback_url(url)
+        [order_id] = fake.alibaba.create_orders(1)
+        await fake.advance_clock(0)
+        assert [(d.attempt, d.status) for d in fake.callback_deliveries] == [(1, 503)]
+        await fake.advance_clock(1799)
+        assert len(fake.callback_deliveries) == 1  # not due yet
+        await fake.advance_clock(1)
+        assert [(d.attempt, d.status) for d in fake.callback_deliveries] == [(1, 503),
+                                                                            (2, 503)]
+        await fake.advance_clock(1800)
+        assert [(d.attempt, d.status) for d in fake.callback_deliveries][-1] == (3, 200)
+        await fake.wait_callbacks_idle()  # nothing left: returns at once
+    bodies = {body for body, _ in receiver.received}
+    assert len(bodies) == 1  # a redelivery is the same message, original timestamp included
+    assert json.loads(bodies.pop())["messageBody"]["orderId"] == order_id
+
+
+async def test_advancing_the_clock_moves_the_times_the_fake_reports() -> None:
+    receiver = Receiver()
+    async with FakePandaPon(clock=lambda: 1_700_000_000.0) as fake, receiver_at(
+        receiver
+    ) as url:
+        fake.set_callback_url(url)
+        await fake.advance_clock(3600)
+        assert fake.clock() == 1_700_003_600.0 and fake.clock.advanced == 3600
+        [order_id] = fake.alibaba.create_orders(1)
+        await fake.advance_clock(0)
+    message = json.loads(receiver.received[0][0])
+    assert message["timestamp"] == "1700003600000"
+    assert message["messageBody"]["tbCreateTime"] == "2023-11-15 07:13:20"  # UTC+8
+    assert fake.alibaba.detail(order_id)["baseInfo"]["createTime"] == "20231115071320000+0800"
+    with pytest.raises(ValueError, match="seconds"):
+        await fake.advance_clock(-1)
+    with pytest.raises(TypeError, match="seconds"):
+        await fake.advance_clock("1")  # type: ignore[arg-type]
+
+
+async def test_requests_still_authenticate_after_the_clock_moved(
+    fake_pandapon: FakePandaPon, pandapon_client: PandaPonClient
+) -> None:
+    await fake_pandapon.advance_clock(7200)  # beyond the 600 s signature window
+    [order_id] = fake_pandapon.create_alibaba_orders(1)
+    detail = await pandapon_client.alibaba.orders.get_detail(order_id)
+    assert detail.base_info.id_of_str == order_id
+
+
+async def test_status_and_refund_types_are_prefixed_by_default_or_unprefixed_on_request(
+) -> None:
+    receivers = Receiver(), Receiver()
+    for receiver, spelling in zip(receivers, ("prefixed", "unprefixed"), strict=True):
+        async with FakePandaPon(callback_message_types=spelling) as fake, receiver_at(
+            receiver
+        ) as url:
+            fake.set_callback_url(url)
+            [taobao_order] = fake.taobao.create_orders(1)
+            fake.taobao.change_price(taobao_order, 800)
+            fake.taobao.pay(taobao_order)
+            [alibaba_order] = fake.alibaba.create_orders(1)
+            fake.alibaba.pay(alibaba_order)
+            await fake.advance_clock(0)
+    prefixed, unprefixed = ({json.loads(body)["messageType"] for body, _ in r.received}
+                            for r in receivers)
+    assert prefixed == {"TAOBAO_ORDER_CREATE", "TAOBAO_ORDER_PAY_SUCCESS",
+                        "TAOBAO_ORDER_BUYER_VIEW_ORDER_PRICE_MODIFY", "1688_ORDER_CREATE",
+                        "1688_ORDER_PAY_SUCCESS"}
+    # The documented price-change type keeps its documented spelling either way.
+    assert unprefixed == {"ORDER_CREATE", "ORDER_PAY_SUCCESS",
+                          "TAOBAO_ORDER_BUYER_VIEW_ORDER_PRICE_MODIFY"}
+    with pytest.raises(ValueError, match="callback_message_types"):
+        FakePandaPon(callback_message_types="lowercase")
+
+
+async def test_every_transition_pushes_its_message(fake_pandapon: FakePandaPon) -> None:
+    receiver = Receiver()
+    async with receiver_at(receiver) as url:
+        fake_pandapon.set_callback_url(url)
+        taobao = fake_pandapon.taobao
+        closed, shipped = taobao.create_orders(2)
+        taobao.close(closed, "changed my mind")
+        taobao.pay(shipped)
+        taobao.ship(shipped, tracking_number="YT9")
+        await fake_pandapon.advance_clock(0)
+    sent = [json.loads(body) for body, _ in receiver.received]
+    by_order: dict[str, list[tuple[str, str]]] = {}
+    for message in sent:
+        assert message["messagePlatform"] == 0
+        body = message["messageBody"]
+        by_order.setdefault(body["orderId"], []).append((message["messageType"],
+                                                         body["orderStatus"]))
+    assert sorted(by_order[closed]) == [("TAOBAO_ORDER_CANCEL", "CANCEL"),
+                                        ("TAOBAO_ORDER_CREATE", "WAITING_FOR_PAYMENT")]
+    assert sorted(by_order[shipped]) == [
+        ("TAOBAO_ORDER_BUYER_VIEW_ANNOUNCE_SENDGOODS", "WAITING_FOR_RECEIVE"),
+        ("TAOBAO_ORDER_CREATE", "WAITING_FOR_PAYMENT"),
+        ("TAOBAO_ORDER_PAY_SUCCESS", "WAITING_FOR_SENT")]

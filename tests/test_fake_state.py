@@ -179,3 +179,118 @@ def test_state_helpers_refuse_impossible_moves() -> None:
     fake.cancel_order(order_id)
     with pytest.raises(ValueError):
         fake.cancel_order(order_id)
+
+
+def test_taobao_controls_refuse_impossible_moves_and_change_nothing() -> None:
+    fake = FakePandaPon()
+    unpaid, paid = fake.taobao.create_orders(2, amount_fen=700)
+    fake.taobao.pay(paid)
+    with pytest.raises(ValueError, match=unpaid):
+        fake.taobao.ship(unpaid)
+    with pytest.raises(ValueError, match="订单状态不允许支付"):
+        fake.taobao.pay(paid)
+    with pytest.raises(ValueError, match="price is fixed"):
+        fake.taobao.change_price(paid, 100)
+    with pytest.raises(ValueError, match="only unpaid"):
+        fake.taobao.close(paid)
+    with pytest.raises(ValueError, match="order not found"):
+        fake.taobao.pay("123")
+    with pytest.raises(TypeError, match="total_fen"):
+        fake.taobao.change_price(unpaid, 1.5)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="company"):
+        fake.taobao.ship(paid, company="")
+    assert (fake.taobao.status(unpaid), fake.taobao.status(paid)) == (0, 10)
+    assert fake.payment_counts == {paid: 1} and fake.paid_total_fen == 700
+    fake.taobao.close(unpaid, "too late")
+    assert fake.taobao.detail(unpaid)["closeReason"] == "too late"
+    with pytest.raises(ValueError, match="only unpaid"):
+        fake.taobao.pay(unpaid)
+
+
+async def test_taobao_refund_transitions_are_what_the_refund_endpoints_report(
+    fake_pandapon: FakePandaPon, pandapon_client: PandaPonClient
+) -> None:
+    [order_id] = fake_pandapon.taobao.create_orders(1, amount_fen=900)
+    fake_pandapon.taobao.pay(order_id)
+    [sub_id] = fake_pandapon.taobao.sub_order_ids(order_id)
+    render = await pandapon_client.taobao.refunds.render(sub_id, refund_type=1, goods_status=1)
+    assert render.refund_order_template and render.refund_order_template.refund_order
+    refund_id = render.refund_order_template.refund_order.refund_id
+    assert refund_id is not None
+    fake_pandapon.taobao.refuse_refund(refund_id, "已发货")
+    detail = await pandapon_client.taobao.refunds.get_detail(refund_id)
+    assert detail.refund_order_aggregate and detail.refund_order_aggregate.refund_order
+    refund_order = detail.refund_order_aggregate.refund_order
+    assert (refund_order.refund_status, refund_order.seller_refuse_reason) == ("-10", "已发货")
+    with pytest.raises(ValueError, match="cannot move"):
+        fake_pandapon.taobao.complete_refund(refund_id)
+    listed = await pandapon_client.taobao.refunds.query_list(refund_status=-10)
+    assert [row["refundOrderAggregate"]["refundOrder"]["refundId"] for row in listed.items] == [
+        refund_id]
+
+    # A refused refund is finished: the sub-order may be refunded anew, then closed.
+    again = await pandapon_client.taobao.refunds.render(sub_id, refund_type=1, goods_status=1)
+    assert again.refund_order_template and again.refund_order_template.refund_order
+    second = again.refund_order_template.refund_order.refund_id
+    assert second is not None and second != refund_id
+    fake_pandapon.taobao.close_refund(second)
+    assert fake_pandapon.taobao.refund_status(second) == -20
+    assert fake_pandapon.taobao.detail(order_id)["refundAmount"] == 0
+
+
+async def test_unpublished_taobao_endpoints_are_served_only_on_the_path_asked(
+    fake_pandapon: FakePandaPon, pandapon_client: PandaPonClient
+) -> None:
+    """Money rule 1: a second pay call is refused by the fake and the order is paid once."""
+    first, second = fake_pandapon.taobao.create_orders(2, amount_fen=300)
+    with pytest.raises(NotFoundError):
+        await pandapon_client.call("POST", "/open/order/pay", json={"purchaseOrderId": first})
+    assert fake_pandapon.taobao.status(first) == 0
+
+    fake_pandapon.taobao.serve_unpublished("pay", "/open/order/pay")
+    fake_pandapon.taobao.serve_unpublished("list", "/my/orders")
+    fake_pandapon.taobao.serve_unpublished("cancel", "/my/cancel")
+    paid = await pandapon_client.call("POST", "/open/order/pay", json={"purchaseOrderId": first})
+    assert (paid["purchaseOrderId"], paid["status"]) == (first, 10)
+    with pytest.raises(APIError) as refused:
+        await pandapon_client.call("POST", "/open/order/pay", json={"orderId": first})
+    assert refused.value.code == 400 and "订单状态不允许支付" in str(refused.value)
+    assert fake_pandapon.payment_count(first) == 1
+    assert await pandapon_client.call("POST", "/my/cancel",
+                                      json={"purchaseOrderId": second}) is True
+
+    page = await pandapon_client.call("GET", "/my/orders",
+                                      params={"pageNo": 1, "pageSize": 10, "status": 10})
+    assert [row["purchaseOrderId"] for row in page["data"]] == [first]
+    everything = await pandapon_client.call("GET", "/my/orders", params={"pageSize": 1})
+    assert (everything["totalRecords"], len(everything["data"])) == (2, 1)
+    with pytest.raises(APIError):
+        await pandapon_client.call("GET", "/open/order/detail", params={"orderId": first})
+
+    with pytest.raises(ValueError, match="already serves"):
+        fake_pandapon.taobao.serve_unpublished("detail", "/open/order/logistics/detail/get")
+    with pytest.raises(ValueError, match="endpoint must be one of"):
+        fake_pandapon.taobao.serve_unpublished("ship", "/x")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="path"):
+        fake_pandapon.taobao.serve_unpublished("detail", "open/order/detail")
+
+
+async def test_1688_controls_and_their_0_1_aliases_report_the_shipment(
+    fake_pandapon: FakePandaPon, pandapon_client: PandaPonClient
+) -> None:
+    first, second = fake_pandapon.alibaba.create_orders(2)
+    fake_pandapon.alibaba.pay(first)
+    with pytest.raises(ValueError, match="only waitbuyerpay"):
+        fake_pandapon.alibaba.pay(first)
+    assert fake_pandapon.ship_order(first, tracking_number="YT1") == "YT1"  # 0.1 name
+    detail = await pandapon_client.alibaba.orders.get_detail(first)
+    assert detail.native_logistics and detail.native_logistics.logistics_items
+    assert detail.native_logistics.logistics_items[0].logistics_bill_no == "YT1"
+    fake_pandapon.alibaba.confirm_receipt(first)
+    assert fake_pandapon.order_status(first) == "confirm_goods"
+    with pytest.raises(ValueError, match="confirm_goods"):
+        fake_pandapon.alibaba.confirm_receipt(first)
+    fake_pandapon.change_order_price(second, 555)
+    assert fake_pandapon.alibaba.detail(second)["baseInfo"]["totalAmount"] == 5.55
+    fake_pandapon.alibaba.close(second, "no")
+    assert fake_pandapon.alibaba.status(second) == "cancel"

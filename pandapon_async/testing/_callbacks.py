@@ -5,17 +5,21 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import aiohttp
 
+from .._callback_message import ORDER_STATUS_TYPES, REFUND_TYPES, with_platform_prefix
 from .._signing import compute_callback_signature
+from ._clock import Deadline, FakeClock
 from ._records import CallbackDelivery
 
-__all__ = ["CallbackDispatcher"]
+__all__ = ["CALLBACK_TYPE_SPELLINGS", "CallbackDispatcher"]
 
 PLATFORM_RETRY_DELAYS = (1800.0,) * 5
+CALLBACK_TYPE_SPELLINGS = ("prefixed", "unprefixed")
+_PREFIXABLE = ORDER_STATUS_TYPES | REFUND_TYPES
 
 
 class CallbackDispatcher:
@@ -25,13 +29,22 @@ class CallbackDispatcher:
         self,
         *,
         access_secret: str,
-        clock: Callable[[], float],
+        clock: FakeClock,
         retry_delays: Sequence[float],
         timeout: float,
         body_as_text: bool,
+        type_spelling: str = "prefixed",
     ) -> None:
+        if type_spelling not in CALLBACK_TYPE_SPELLINGS:
+            raise ValueError(f"callback_message_types must be one of {CALLBACK_TYPE_SPELLINGS}, "
+                             f"got {type_spelling!r}")
         self._secret = access_secret
         self._clock = clock
+        self._prefixed = type_spelling == "prefixed"
+        # Retry tasks waiting for their next attempt, and a flag raised whenever a task starts
+        # waiting or ends: what settle() needs to tell "idle until later" from "busy now".
+        self._waiting: dict[asyncio.Task[None], Deadline] = {}
+        self._progress = asyncio.Event()
         self._retry_delays = tuple(float(delay) for delay in retry_delays)
         self._timeout = aiohttp.ClientTimeout(total=timeout)
         self._body_as_text = body_as_text
@@ -50,6 +63,17 @@ class CallbackDispatcher:
             "timestamp": str(int(self._clock() * 1000)),
         }
         return json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode()
+
+    def message_type(self, base_type: str, platform: int) -> str:
+        """The ``messageType`` the fake sends for a status or refund event: prefixed with the
+        platform (``TAOBAO_``, ``1688_``) unless the fake was told to send it unprefixed."""
+        if self._prefixed and base_type in _PREFIXABLE:
+            return with_platform_prefix(base_type, platform)
+        return base_type
+
+    def schedule_event(self, base_type: str, body: Any, platform: int) -> None:
+        """A state change's message, spelled as configured, delivered in the background."""
+        self.schedule(self.message_type(base_type, platform), body, platform)
 
     def schedule(self, message_type: str, body: Any, platform: int) -> None:
         """Deliver in the background (state changes call this); no-op without a URL."""
@@ -72,7 +96,11 @@ class CallbackDispatcher:
     def _track(self, coro: Any) -> None:
         task: asyncio.Task[None] = asyncio.get_running_loop().create_task(coro)
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(self._task_done)
+
+    def _task_done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        self._progress.set()
 
     async def _deliver_with_retries(
         self, url: str, message_type: str, raw: bytes, *, first_attempt: int
@@ -80,11 +108,33 @@ class CallbackDispatcher:
         attempt = first_attempt
         while True:
             if attempt > 1:
-                await asyncio.sleep(self._retry_delays[attempt - 2])
+                await self._wait_retry(self._retry_delays[attempt - 2])
             delivery = await self._attempt(url, message_type, raw, attempt)
             if delivery.delivered or attempt > len(self._retry_delays):
                 return
             attempt += 1
+
+    async def _wait_retry(self, delay: float) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        deadline = self._clock.deadline(delay)
+        self._waiting[task] = deadline
+        self._progress.set()
+        try:
+            await deadline.wait()
+        finally:
+            del self._waiting[task]
+
+    async def settle(self) -> None:
+        """Wait until every delivery due now has been attempted: each task has finished or is
+        waiting for a retry that is not yet due (by real time plus the clock's advances)."""
+        while True:
+            self._progress.clear()
+            busy = [task for task in self._tasks if not task.done() and not (
+                task in self._waiting and self._waiting[task].remaining() > 0)]
+            if not busy:
+                return
+            await self._progress.wait()
 
     async def _attempt(self, url: str, message_type: str, raw: bytes, attempt: int
                        ) -> CallbackDelivery:

@@ -25,9 +25,11 @@ from .._signing import (
     compute_signature,
 )
 from ._callbacks import PLATFORM_RETRY_DELAYS, CallbackDispatcher
+from ._clock import FakeClock
+from ._controls import AlibabaControls, TaobaoControls
 from ._faults import FaultDecision, Faults
 from ._records import CallbackDelivery, LoggedRequest
-from ._routes import Route, build_routes, run_route
+from ._routes import Handler, Route, build_routes, run_route
 from ._state import FakeState
 from ._validation import FakeAPIError
 
@@ -69,6 +71,13 @@ class FakePandaPon:
     order state, serves every documented endpoint, injects faults on demand
     (``fake.faults``), logs every request (``fake.requests``) and pushes signed callbacks.
     Everything random comes from ``seed``.
+
+    Tests move orders as the platform's other side would with ``fake.alibaba`` and
+    ``fake.taobao`` (pay, ship, change the price, close, refund transitions); every order and
+    refund transition pushes its message. Status and refund message types are sent with the
+    platform prefix (``TAOBAO_ORDER_PAY_SUCCESS``, ``1688_ORDER_PAY_SUCCESS``) unless
+    ``callback_message_types="unprefixed"``. ``await fake.advance_clock(seconds)`` moves the
+    fake's time (retry schedule, timestamps) without sleeping.
     """
 
     def __init__(
@@ -84,6 +93,7 @@ class FakePandaPon:
         callback_timeout: float = 1.0,
         timestamp_tolerance: float = 600,
         callback_body_as_text: bool = False,
+        callback_message_types: str = "prefixed",
         log_requests: bool = True,
         shutdown_timeout: float = 0.25,
     ) -> None:
@@ -91,21 +101,24 @@ class FakePandaPon:
         self._secrets = {self._credentials.access_key: self._credentials.access_secret}
         self._host = host
         self._port = port
-        self._clock = clock
+        self._clock = FakeClock(clock)
         self._tolerance = float(timestamp_tolerance)
         self._shutdown_timeout = shutdown_timeout
         self.seed = seed
         self.faults = Faults(seed)
         self._callbacks = CallbackDispatcher(
             access_secret=self._credentials.access_secret,
-            clock=clock,
+            clock=self._clock,
             retry_delays=callback_retry_delays,
             timeout=callback_timeout,
             body_as_text=callback_body_as_text,
+            type_spelling=callback_message_types,
         )
-        self._state = FakeState(seed, clock, self._callbacks.schedule)
+        self._state = FakeState(seed, self._clock, self._callbacks.schedule_event)
         self._state.credit_limit_fen = credit_limit_fen
         self._exact, self._prefixed = build_routes()
+        self._alibaba = AlibabaControls(self._state)
+        self._taobao = TaobaoControls(self._state, self._serve_unpublished)
         self._nonces: set[tuple[str, str]] = set()
         # Arrival order; expiries are nearly sorted (timestamps drift by seconds), so pruning
         # from the left may keep a nonce a little longer than needed, never shorter.
@@ -198,9 +211,44 @@ class FakePandaPon:
         """The fake's whole in-memory platform (orders, carts, refunds, catalog)."""
         return self._state
 
+    @property
+    def alibaba(self) -> AlibabaControls:
+        """Test controls for 1688 orders and refunds: ``fake.alibaba.ship(order_id)``, ...
+        (see :class:`~pandapon_async.testing.AlibabaControls`)."""
+        return self._alibaba
+
+    @property
+    def taobao(self) -> TaobaoControls:
+        """Test controls for Taobao orders and refunds: ``fake.taobao.pay(order_id)``, ...
+        (see :class:`~pandapon_async.testing.TaobaoControls`)."""
+        return self._taobao
+
+    @property
+    def clock(self) -> FakeClock:
+        """The fake's clock (callable like ``time.time``): order times, callback timestamps
+        and the callback retry schedule follow it. Pass it to a ``CallbackReceiver(clock=...)``
+        so the receiver's timestamp check agrees with the fake after :meth:`advance_clock`."""
+        return self._clock
+
+    async def advance_clock(self, seconds: float) -> None:
+        """Move the fake's clock forward by ``seconds`` without sleeping.
+
+        First every callback delivery due now is attempted (at the time it was pushed), then
+        the clock moves, then every delivery that became due is attempted; the call returns
+        when those attempts are done (``advance_clock(0)`` just delivers what is due). Retries
+        falling within ``seconds`` (the platform waits 30 minutes between them) are attempted
+        at once, and times the fake reports from then on are later by ``seconds``. Request
+        signatures are still checked against the un-advanced clock, since the client's clock
+        does not move with the fake's."""
+        seconds = FakeClock.check_seconds(seconds)
+        await self._callbacks.settle()
+        self._clock.advance(seconds)
+        await self._callbacks.settle()
+
     def create_alibaba_orders(self, count: int, *, amount_fen: int = 1000) -> list[str]:
-        """Create ``count`` unpaid 1688 orders of ``amount_fen`` each; their 19-digit ids."""
-        return self._state.create_alibaba_orders(count, amount_fen)
+        """Create ``count`` unpaid 1688 orders of ``amount_fen`` each; their 19-digit ids.
+        (Same as ``fake.alibaba.create_orders``.)"""
+        return self._alibaba.create_orders(count, amount_fen=amount_fen)
 
     def payment_count(self, order_id: str) -> int:
         """How many times the fake actually paid this order (more than 1 is a double payment)."""
@@ -215,32 +263,37 @@ class FakePandaPon:
         """How many times this order was submitted to batch payment, refused or not."""
         return self._state.pay_attempts.get(str(order_id), 0)
 
+    # The 1688 helpers of 0.1, kept as aliases of ``fake.alibaba``.
+
     def order_status(self, order_id: str) -> str:
-        """A 1688 order's ``baseInfo.status`` (``waitbuyerpay``, ``waitsellersend``, …)."""
-        return self._state.alibaba_order(order_id).status
+        """A 1688 order's ``baseInfo.status`` (alias of ``fake.alibaba.status``)."""
+        return self._alibaba.status(order_id)
 
     def order_detail(self, order_id: str) -> dict[str, Any]:
-        """A 1688 order as ``/alibaba/order/detail`` answers it (buyer view)."""
-        return self._state.buyer_view(self._state.alibaba_order(order_id))
+        """A 1688 order as ``/alibaba/order/detail`` answers it (alias of
+        ``fake.alibaba.detail``)."""
+        return self._alibaba.detail(order_id)
 
-    def ship_order(self, order_id: str) -> None:
-        """The seller ships a paid 1688 order (``waitsellersend`` -> ``waitbuyerreceive``)."""
-        self._call_state(self._state.ship_alibaba_order, order_id)
+    def ship_order(self, order_id: str, *, company: str | None = None,
+                   tracking_number: str | None = None) -> str:
+        """The seller ships a paid 1688 order (alias of ``fake.alibaba.ship``)."""
+        return self._alibaba.ship(order_id, company=company, tracking_number=tracking_number)
 
     def cancel_order(self, order_id: str, reason: str = "buyer cancelled") -> None:
-        """Cancel an unpaid 1688 order, as the platform would (pushes ``ORDER_CANCEL``)."""
-        self._call_state(self._state.cancel_alibaba_order, order_id, reason)
+        """Cancel an unpaid 1688 order (alias of ``fake.alibaba.close``)."""
+        self._alibaba.close(order_id, reason)
 
     def change_order_price(self, order_id: str, total_fen: int) -> None:
-        """The seller changes an unpaid order's price (pushes the price-modify callback)."""
-        self._call_state(self._state.change_alibaba_price, order_id, total_fen)
+        """The seller changes an unpaid order's price (alias of
+        ``fake.alibaba.change_price``)."""
+        self._alibaba.change_price(order_id, total_fen)
 
-    @staticmethod
-    def _call_state(method: Callable[..., Any], *args: Any) -> None:
-        try:
-            method(*args)
-        except FakeAPIError as error:
-            raise ValueError(error.msg) from None
+    def _serve_unpublished(self, method: str, path: str, handler: Handler) -> None:
+        existing = self._exact.get(path, {}).get(method)
+        if existing is not None and existing.handler is not handler:
+            raise ValueError(f"{method} {path} is an endpoint the fake already serves")
+        route = Route(method, path, "query" if method == "GET" else "body", (), handler, False)
+        self._exact.setdefault(path, {})[method] = route
 
     def clear_requests(self) -> None:
         """Forget the request log."""
@@ -294,7 +347,7 @@ class FakePandaPon:
         if not timestamp.isdigit():
             return f"timestamp: 时间戳格式错误 (not an epoch number) {timestamp!r}"
         sent = int(timestamp) / 1000.0 if len(timestamp) >= _MS_DIGITS else float(timestamp)
-        now = self._clock()
+        now = self._clock.base()
         if abs(now - sent) > self._tolerance:
             return (f"timestamp: 请求已过期 (outside {self._tolerance:g}s of the server clock, "
                     f"off by {now - sent:.0f}s)")

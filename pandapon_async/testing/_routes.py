@@ -11,8 +11,10 @@ from typing import Any
 
 import attrs
 
+from ._alibaba_state import refund_event as alibaba_refund_event
 from ._catalog import AlibabaOffer, AlibabaSku, TaobaoItem
 from ._state import FakeState, TaobaoRefund, format_plain_time
+from ._taobao_state import refund_event, reported_logistics
 from ._validation import FakeAPIError, FieldCheck, bad_request, compile_fields, validate
 
 __all__ = ["Route", "build_routes", "load_spec"]
@@ -337,7 +339,7 @@ def _refund_aggregate(state: FakeState, refund: TaobaoRefund) -> dict[str, Any]:
             "refundDesc": "", "refundFee": price * quantity, "refundId": refund.refund_id,
             "refundStatus": str(refund.status), "refundType": refund.refund_type,
             "remainingTime": "604800000",
-            "sellerRefuseReason": None, "sellerRefuseReasonDescribe": None,
+            "sellerRefuseReason": refund.refuse_reason, "sellerRefuseReasonDescribe": None,
             "timeoutDate": str(int((refund.create_time + 604800) * 1000)),
             "timeoutType": "bReturnGoodsT",
         },
@@ -491,11 +493,13 @@ def h_taobao_im_link(state: FakeState, args: dict[str, Any], _: str | None) -> A
 
 
 def h_taobao_logistics(state: FakeState, args: dict[str, Any], _: str | None) -> Any:
-    return _taobao_logistics(state, _order_id_arg(args, "subPurchaseOrderId"), v2=False)
+    sub_id = _order_id_arg(args, "subPurchaseOrderId")
+    return reported_logistics(state, sub_id, _taobao_logistics(state, sub_id, v2=False))
 
 
 def h_taobao_logistics_v2(state: FakeState, args: dict[str, Any], _: str | None) -> Any:
-    return _taobao_logistics(state, _order_id_arg(args, "subPurchaseOrderId"), v2=True)
+    sub_id = _order_id_arg(args, "subPurchaseOrderId")
+    return reported_logistics(state, sub_id, _taobao_logistics(state, sub_id, v2=True))
 
 
 def h_taobao_refund_list(state: FakeState, args: dict[str, Any], _: str | None) -> Any:
@@ -539,6 +543,7 @@ def h_taobao_refund_logistics(state: FakeState, args: dict[str, Any], _: str | N
     refund.logistics_no = str(args["logisticsNo"])
     refund.logistics_company_code = str(args["logisticsCompanyCode"])
     refund.buyer_phone = str(args["buyerPhone"])
+    refund_event(state, refund)
     data = _refund_envelope(state, refund)
     data["logisticsCompanyList"] = [{"logisticsCompanyName": "顺丰速运",
                                      "logisticCompanyCode": "SF"}]
@@ -550,6 +555,7 @@ def h_taobao_refund_cancel(state: FakeState, args: dict[str, Any], param: str | 
     cancelled = refund.status in (10, 20, 30)
     if cancelled:
         refund.status = -20
+        refund_event(state, refund)
     data = _refund_envelope(state, refund)
     data["cancelSuccess"] = cancelled
     return data
@@ -723,6 +729,7 @@ def h_alibaba_refund_return(state: FakeState, args: dict[str, Any], _: str | Non
     refund.status = "waitsellerreceive"
     refund.freight_bill = str(args["freightBill"])
     refund.logistics_company_no = str(args["logisticsCompanyNo"])
+    alibaba_refund_event(state, refund)
     return True
 
 

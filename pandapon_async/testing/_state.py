@@ -10,6 +10,7 @@ from typing import Any
 
 import attrs
 
+from . import _taobao_state
 from ._catalog import AlibabaOffer, AlibabaSku, Catalog, TaobaoItem
 from ._validation import FakeAPIError
 
@@ -86,6 +87,7 @@ class AlibabaOrder:
     refund_status: str | None = None
     refund_fen: int = 0
     logistics_bill_no: str | None = None
+    logistics_company_name: str = "顺丰速运"
 
     @property
     def product_fen(self) -> int:
@@ -125,6 +127,12 @@ class TaobaoOrder:
     order_source: str | None = None
     warehouse_name: str | None = None
     warehouse_address: str | None = None
+    pay_time: float | None = None
+    ship_time: float | None = None
+    close_reason: str | None = None
+    logistics_company_name: str | None = None
+    logistics_company_code: str | None = None
+    tracking_number: str | None = None
 
 
 @attrs.define
@@ -141,6 +149,7 @@ class TaobaoRefund:
     logistics_company_code: str | None = None
     buyer_phone: str | None = None
     messages: list[str] = attrs.Factory(list)
+    refuse_reason: str | None = None
 
 
 # Refund states after which a sub-order may be refunded anew: refunded, refused, closed.
@@ -235,6 +244,7 @@ class FakeState:
             message=message,
         )
         self.alibaba_orders[order.order_id] = order
+        self.emit("ORDER_CREATE", self.callback_body(order), 1)
         return order
 
     def create_alibaba_orders(self, count: int, amount_fen: int) -> list[str]:
@@ -295,13 +305,17 @@ class FakeState:
         self.emit("ORDER_CANCEL", self.callback_body(order), 1)
         return order
 
-    def ship_alibaba_order(self, order_id: str) -> AlibabaOrder:
+    def ship_alibaba_order(self, order_id: str, company: str | None = None,
+                           tracking_number: str | None = None) -> AlibabaOrder:
         order = self.alibaba_order(order_id)
         if order.status != "waitsellersend":
             raise FakeAPIError(400, f"order {order_id} is {order.status}, not waitsellersend")
         order.status = "waitbuyerreceive"
         order.ship_time = self.clock()
-        order.logistics_bill_no = f"SF{self.rng.randrange(10**12, 10**13)}"
+        order.logistics_bill_no = tracking_number or f"SF{self.rng.randrange(10**12, 10**13)}"
+        if company is not None:
+            order.logistics_company_name = company
+        self.emit("ORDER_BUYER_VIEW_ANNOUNCE_SENDGOODS", self.callback_body(order), 1)
         return order
 
     def receive_alibaba_goods(self, order_id: str, entry_ids: list[str]) -> dict[str, Any]:
@@ -319,6 +333,7 @@ class FakeState:
         if all(item.received for item in order.items):
             order.status = "confirm_goods"
             order.receive_time = self.clock()
+            self.emit("ORDER_BUYER_VIEW_ORDER_COMFIRM_RECEIVEGOODS", self.callback_body(order), 1)
         return {"success": True, "errorInfo": "", "errorCode": ""}
 
     def change_alibaba_price(self, order_id: str, total_fen: int) -> AlibabaOrder:
@@ -360,7 +375,8 @@ class FakeState:
         order.refund_fen += apply_payment
         for entry in entries:
             by_id[entry].refund_status = "waitselleragree"
-        self.emit("ORDER_BUYER_VIEW_ORDER_BUYER_REFUND", self.callback_body(order), 1)
+        self.emit("ORDER_BUYER_VIEW_ORDER_BUYER_REFUND",
+                  {"refundId": refund_id, **self.callback_body(order)}, 1)
         return refund
 
     def alibaba_refund(self, refund_id: object) -> AlibabaRefund:
@@ -475,7 +491,7 @@ class FakeState:
                     "type": "0",
                     "status": "alreadysend",
                     "logisticsCompanyId": 7,
-                    "logisticsCompanyName": "顺丰速运",
+                    "logisticsCompanyName": order.logistics_company_name,
                     "logisticsBillNo": order.logistics_bill_no,
                     "subItemIds": ",".join(item.sub_item_id for item in order.items),
                 }],
@@ -554,6 +570,7 @@ class FakeState:
         self.taobao_orders[order_id] = order
         for line in stored:
             self.taobao_sub_orders[line["subPurchaseOrderId"]] = (order, line)
+        _taobao_state.order_event(self, "ORDER_CREATE", order)
         return order
 
     def taobao_order(self, order_id: object) -> TaobaoOrder:
@@ -582,6 +599,7 @@ class FakeState:
         refund = TaobaoRefund(str(self._next_refund), order.purchase_order_id, sub_id, line,
                               refund_type, goods_status, self.clock())
         self.taobao_refunds[refund.refund_id] = refund
+        _taobao_state.refund_event(self, refund)
         return refund
 
     def taobao_refund(self, refund_id: object) -> TaobaoRefund:
