@@ -3,13 +3,16 @@
 - :func:`verify_signature` checks the ``Authorization`` header (HMAC-SHA256 of the raw body).
 - :func:`parse_message` turns a message into a :class:`CallbackMessage` with a typed body.
 - :class:`CallbackReceiver` serves them on aiohttp: it records each message durably in a
-  :class:`CallbackInbox` (:class:`SQLiteInbox` by default) before answering 200, and hands it
-  to your async handler once, in the background, with retries.
+  :class:`CallbackInbox` (:class:`SQLiteInbox` by default; :class:`PostgresInbox` for
+  several replicas, extra ``[postgres]``) before answering 200, and hands it to your async
+  handler once, in the background, with retries.
 
 See the README section "Receiving callbacks".
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from ._callback_message import (
     ALIBABA_PRICE_MODIFY,
@@ -20,6 +23,7 @@ from ._callback_message import (
     ORDER_PAY_SUCCESS,
     ORDER_PRICE_MODIFY,
     TAOBAO_PRICE_MODIFY,
+    BodyFieldError,
     CallbackEnvelope,
     CallbackMessage,
     CallbackParseError,
@@ -35,6 +39,7 @@ from ._callback_message import (
 from ._callback_receiver import (
     DEFAULT_CALLBACK_PATH,
     DEFAULT_INBOX_PATH,
+    DEFAULT_LEASE,
     DEFAULT_MAX_BODY_BYTES,
     DEFAULT_TIMESTAMP_TOLERANCE,
     CallbackHandler,
@@ -44,10 +49,25 @@ from ._callback_receiver import (
 from ._inbox import CallbackInbox, InboxEntry, InboxStatus, MemoryInbox, SQLiteInbox
 from .errors import SignatureVerificationError
 
+if TYPE_CHECKING:
+    from ._postgres_inbox import PostgresInbox
+
+
+def __getattr__(name: str) -> Any:
+    # PostgresInbox lives beside its optional dependency (asyncpg); importing this module
+    # never imports it.
+    if name == "PostgresInbox":
+        from ._postgres_inbox import PostgresInbox
+
+        return PostgresInbox
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "ALIBABA_PRICE_MODIFY",
     "DEFAULT_CALLBACK_PATH",
     "DEFAULT_INBOX_PATH",
+    "DEFAULT_LEASE",
     "DEFAULT_MAX_BODY_BYTES",
     "DEFAULT_TIMESTAMP_TOLERANCE",
     "ORDER_BUYER_REFUND",
@@ -57,6 +77,7 @@ __all__ = [
     "ORDER_PAY_SUCCESS",
     "ORDER_PRICE_MODIFY",
     "TAOBAO_PRICE_MODIFY",
+    "BodyFieldError",
     "CallbackEnvelope",
     "CallbackHandler",
     "CallbackInbox",
@@ -68,6 +89,7 @@ __all__ = [
     "MemoryInbox",
     "MessagePlatform",
     "OrderEventBody",
+    "PostgresInbox",
     "ReceiveResult",
     "SQLiteInbox",
     "SignatureVerificationError",
