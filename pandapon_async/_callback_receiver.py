@@ -101,21 +101,31 @@ class CallbackReceiver:
     Per delivery, in order: a body over ``max_body_bytes`` gets **413**; a missing or wrong
     ``Authorization`` signature **401**; a content type other than JSON **415**; a body that is
     not a callback message **400**; a ``timestamp`` more than ``timestamp_tolerance`` seconds
-    from the ``clock`` **400**; a failure to record the message **503** (the platform will
-    deliver it again). Otherwise the message is recorded in the inbox and the answer is
-    **200**, at once; a message already recorded also gets 200 and is not handled again.
+    from the ``clock`` **400** (a message without one is accepted); a failure to record the
+    message **503** (the platform will deliver it again). Otherwise the message is recorded in
+    the inbox and the answer is **200**, at once; a message already recorded also gets 200 and
+    is not handled again.
 
     The worker hands each recorded message to ``handler`` (an async callable taking a
-    :class:`CallbackMessage`) once. A handler that raises is retried up to ``max_attempts``
-    calls in all, waiting ``retry_backoff`` seconds doubling up to ``retry_backoff_max``; then
-    the message is marked ``failed`` in the inbox, with its attempt count and last error, and
-    kept. A documented message type whose body cannot be typed is marked failed at once. With
+    :class:`CallbackMessage`) once. It first *claims* the message in the inbox for ``lease``
+    seconds (renewed while the handler runs; the claim counts the attempt), so receivers
+    sharing one inbox never handle a message twice at once. A handler that raises is retried
+    up to ``max_attempts`` calls in all, waiting ``retry_backoff`` seconds doubling up to
+    ``retry_backoff_max``; then the message is marked ``failed`` in the inbox, with its attempt
+    count and last error, and kept. A body field that cannot be typed does not stop the
+    message: the handler gets it with ``message.body_errors``. With
     ``requeue_failed_on_start`` (the default) failed messages get a fresh budget when the
-    receiver starts, so a restart after a fix handles them. A handler that was running when
-    the process died runs again after the restart: handling is exactly once while the process
-    lives, at least once across crashes.
+    receiver starts, so a restart after a fix handles them.
 
-    ``inbox`` is a :class:`~pandapon_async.callbacks.CallbackInbox`, or a path for a
+    When the inbox cannot record an outcome, the write is retried (``inbox_retry_backoff``
+    seconds doubling up to ``inbox_retry_backoff_max``), never the handler; a worker that
+    cannot claim backs off the same way. A handler that was running when its process died
+    runs again once the lease has run out: handling is exactly once while receivers live,
+    at least once across crashes. ``owner`` names this receiver in claims (default: host,
+    process id and a random suffix).
+
+    ``inbox`` is a :class:`~pandapon_async.callbacks.CallbackInbox` (e.g. a
+    :class:`~pandapon_async.callbacks.PostgresInbox` shared by replicas), or a path for a
     :class:`~pandapon_async.callbacks.SQLiteInbox`; by default
     ``pandapon-callbacks.sqlite3`` in the working directory. The receiver closes an inbox it
     created from a path, and leaves one passed in open.
