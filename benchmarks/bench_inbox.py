@@ -25,6 +25,7 @@ import hashlib
 import hmac
 import json
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -147,16 +148,39 @@ async def postgres_database(admin_dsn: str) -> tuple[str, Callable[[], object]] 
     return dsn, drop
 
 
-async def main(messages: int, admin_dsn: str) -> int:
+async def median_of(
+    rounds: int,
+    open_for_round: Callable[[int], Callable[[], CallbackInbox]],
+    receivers_count: int,
+    bodies: list[tuple[bytes, str]],
+) -> tuple[float, float]:
+    """Median figures over ``rounds`` runs, each on a fresh, empty store."""
+    results = [
+        await run_case(open_for_round(number), receivers_count, bodies) for number in range(rounds)
+    ]
+    return (
+        statistics.median(recorded for recorded, _ in results),
+        statistics.median(handled for _, handled in results),
+    )
+
+
+async def main(messages: int, rounds: int, admin_dsn: str) -> int:
     bodies = make_bodies(messages)
     rows: list[tuple[str, int, float, float]] = []
+
+    def memory(number: int) -> Callable[[], CallbackInbox]:
+        shared = MemoryInbox()
+        return lambda: shared
+
+    rows.append(("memory", 1, *await median_of(rounds, memory, 1, bodies)))
     with tempfile.TemporaryDirectory() as directory:
-        shared_memory = MemoryInbox()
-        rows.append(("memory", 1, *await run_case(lambda: shared_memory, 1, bodies)))
         for count in (1, 2):
-            path = Path(directory) / f"inbox-{count}.sqlite3"
-            figures = await run_case(lambda p=path: SQLiteInbox(p), count, bodies)
-            rows.append(("sqlite", count, *figures))
+
+            def sqlite(number: int, count: int = count) -> Callable[[], CallbackInbox]:
+                path = Path(directory) / f"inbox-{count}-{number}.sqlite3"
+                return lambda: SQLiteInbox(path)
+
+            rows.append(("sqlite", count, *await median_of(rounds, sqlite, count, bodies)))
     database = await postgres_database(admin_dsn)
     if database is not None:
         from pandapon_async.callbacks import PostgresInbox
@@ -164,18 +188,19 @@ async def main(messages: int, admin_dsn: str) -> int:
         dsn, drop = database
         try:
             for count in (1, 2):
-                table = f"inbox_{count}"
-                rows.append(
-                    (
-                        "postgres",
-                        count,
-                        *await run_case(lambda t=table: PostgresInbox(dsn, table=t), count, bodies),
-                    )
-                )
+
+                def postgres(number: int, count: int = count) -> Callable[[], CallbackInbox]:
+                    table = f"inbox_{count}_{number}"
+                    return lambda: PostgresInbox(dsn, table=table)
+
+                rows.append(("postgres", count, *await median_of(rounds, postgres, count, bodies)))
         finally:
             await drop()  # type: ignore[misc]
 
-    print(f"callback inbox, {messages} messages (recorded: 32 deliveries in flight)")
+    print(
+        f"callback inbox, {messages} messages, median of {rounds} rounds "
+        "(recorded: 32 deliveries in flight)"
+    )
     print(f"{'store':<10}{'receivers':>10}{'recorded/s':>13}{'handled/s':>12}")
     for store, count, recorded, handled in rows:
         print(f"{store:<10}{count:>10}{recorded:>13,.0f}{handled:>12,.0f}")
@@ -185,10 +210,11 @@ async def main(messages: int, admin_dsn: str) -> int:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--messages", type=int, default=5000, help="messages per case")
+    parser.add_argument("--rounds", type=int, default=3, help="runs per case (median shown)")
     parser.add_argument(
         "--postgres-dsn",
         default=os.environ.get("PANDAPON_BENCH_POSTGRES_DSN", DEFAULT_ADMIN_DSN),
         help="an admin DSN; a fresh database is created on it and dropped afterwards",
     )
     options = parser.parse_args()
-    sys.exit(asyncio.run(main(options.messages, options.postgres_dsn)))
+    sys.exit(asyncio.run(main(options.messages, options.rounds, options.postgres_dsn)))

@@ -486,8 +486,10 @@ class CallbackReceiver:
         return len(claimed) < free
 
     def _finished(self, message_id: str, task: asyncio.Task[None]) -> None:
-        self._in_flight.pop(message_id, None)
-        self._in_handler.discard(message_id)
+        # A retry due at once may already have been claimed again by a newer task.
+        if self._in_flight.get(message_id) is task:
+            del self._in_flight[message_id]
+            self._in_handler.discard(message_id)
         self._wake.set()
         self._progress.set()
         if not task.cancelled() and task.exception() is not None:

@@ -9,6 +9,7 @@ Failed messages stay until requeued or purged. Several receivers may share one i
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import enum
 import os
@@ -251,6 +252,7 @@ def check_claim_arguments(owner: str, lease: float, limit: int) -> None:
 # --------------------------------------------------------------------------------------------
 # SQLite
 
+_OPEN_RETRY_DELAY = 0.02
 # Version 2 added claims (claimed_by, claimed_until) and made timestamp_ms optional.
 _SCHEMA_VERSION = 2
 _TABLE_SQL = """
@@ -345,6 +347,7 @@ class SQLiteInbox(CallbackInbox):
             on_connect=_migrate_sqlite,
         )
         self.path = self._worker.path
+        self._busy_timeout = busy_timeout
 
     def __repr__(self) -> str:
         return f"SQLiteInbox({self.path!r})"
@@ -357,7 +360,20 @@ class SQLiteInbox(CallbackInbox):
         await self.close()
 
     async def _run(self, operation: Callable[[sqlite3.Connection], _T]) -> _T:
-        return await self._worker.run(operation)
+        attempt = 0
+        while True:
+            try:
+                return await self._worker.run(operation)
+            except sqlite3.OperationalError as error:
+                # Processes opening a new file at once race on switching it to WAL mode, which
+                # SQLite reports at once as "locked" (no busy wait): opening is retried for
+                # up to about busy_timeout. Once open, a locked write is the caller's to retry.
+                attempt += 1
+                if self._worker.connected or "locked" not in str(error):
+                    raise
+                if attempt * _OPEN_RETRY_DELAY >= max(self._busy_timeout, _OPEN_RETRY_DELAY):
+                    raise
+                await asyncio.sleep(_OPEN_RETRY_DELAY)
 
     async def close(self) -> None:
         """Close the database connection and stop the inbox thread."""

@@ -219,6 +219,22 @@ def test_sqlite_file_of_version_0_1_is_migrated_in_place(tmp_path: Path) -> None
     asyncio.run(use())
 
 
+async def test_sqlite_replicas_opening_a_new_file_at_once_all_record(tmp_path: Path) -> None:
+    """Opening a new file races on switching it to WAL mode (SQLite says "locked" at once);
+    no delivery may fail for it: a failed record would be a 503 for a genuine message."""
+    for round_number in range(60):
+        path = tmp_path / f"new-{round_number}.sqlite3"
+        replicas = [SQLiteInbox(path) for _ in range(2)]
+        try:
+            results = await asyncio.gather(
+                *(record(inbox, f"m{n}") for n in range(16) for inbox in replicas)
+            )
+        finally:
+            for inbox in replicas:
+                await inbox.close()
+        assert sorted(results) == [False] * 16 + [True] * 16
+
+
 # ------------------------------------------------------------------------- PostgreSQL only
 
 
