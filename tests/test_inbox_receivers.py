@@ -86,7 +86,8 @@ async def wait_for(condition: Callable[[], bool], what: str) -> None:
 async def test_two_receivers_sharing_a_postgres_inbox_handle_each_message_once(
     postgres_dsn: str,
 ) -> None:
-    """Every message is delivered to both replicas: each is recorded once, handled once."""
+    """Rule 6. Every message is delivered to both replicas: each is recorded once, handled
+    once."""
     handlers = [Calls(), Calls()]
     inboxes = [PostgresInbox(postgres_dsn), PostgresInbox(postgres_dsn)]
     receivers = [
@@ -253,9 +254,9 @@ async def test_a_replica_dying_mid_handler_leads_to_one_retry_after_the_lease(
 async def test_sqlite_locked_past_busy_timeout_does_not_run_the_handler_twice(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """The measured case: an outside writer holds the SQLite write lock past busy_timeout
-    while the handler runs. Recording ``done`` fails, is retried with backoff, and succeeds
-    once the lock is gone: one handler call, ``attempts == 1``."""
+    """Rule 6. The measured case: an outside writer holds the SQLite write lock past
+    busy_timeout while the handler runs. Recording ``done`` fails, is retried with backoff,
+    and succeeds once the lock is gone: one handler call, ``attempts == 1``."""
     path = tmp_path / "inbox.sqlite3"
     outside = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     handler_started = asyncio.Event()
@@ -330,9 +331,9 @@ def assert_backing_off(failures: list[float], first: float) -> None:
 
 
 async def test_a_retry_that_cannot_be_recorded_is_not_a_reason_to_call_the_handler_again() -> None:
-    """The measured case: recording a retry keeps failing. Before, the handler ran 1,982 times
-    in 0.3 s. Now the write is retried with backoff, the handler waits for it, and attempts
-    are counted truly up to ``max_attempts``."""
+    """Rule 6. The measured case: recording a retry keeps failing. Before, the handler ran
+    1,982 times in 0.3 s. Now the write is retried with backoff, the handler waits for it,
+    and attempts are counted truly up to ``max_attempts``."""
     inbox = FlakyInbox("mark_retry")
     calls = 0
 
@@ -365,6 +366,7 @@ async def test_a_retry_that_cannot_be_recorded_is_not_a_reason_to_call_the_handl
 
 
 async def test_a_completed_handler_is_not_run_again_when_done_cannot_be_written_at_first() -> None:
+    """Rule 6: the handler's completion is written late, never re-earned by a second call."""
     inbox = FlakyInbox("mark_done")
     handler = Calls()
     receiver = CallbackReceiver(
