@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._client import DEFAULT_BASE_URL, PandaPonClient
 from ._credentials import Credentials
 from ._retry import RetryPolicy
@@ -35,6 +38,21 @@ from .journal import Journal, MemoryJournal, SQLiteJournal
 
 __version__ = "0.1.0"
 
+if TYPE_CHECKING:
+    from ._postgres_inbox import PostgresInbox
+
+# Backends with optional dependencies: imported on first access, so that
+# ``import pandapon_async`` never imports asyncpg or redis.
+_LAZY_EXPORTS = {"PostgresInbox": "._postgres_inbox"}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY_EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module, __name__), name)
+
+
 __all__ = [
     "DEFAULT_BASE_URL",
     "APIError",
@@ -60,6 +78,7 @@ __all__ = [
     "OutcomeUnknownError",
     "PandaPonClient",
     "PandaPonError",
+    "PostgresInbox",
     "Progress",
     "RateLimitError",
     "RateLimiter",

@@ -46,6 +46,7 @@ __all__ = [
     "TAOBAO_ORDER_SHIPPED",
     "TAOBAO_PREFIX",
     "TAOBAO_PRICE_MODIFY",
+    "BodyFieldError",
     "CallbackEnvelope",
     "CallbackMessage",
     "CallbackParseError",
@@ -137,6 +138,33 @@ class CallbackParseError(ValueError):
         self.problem = problem
 
 
+@attrs.frozen(kw_only=True)
+class BodyFieldError:
+    """A part of ``messageBody`` that could not be typed; the message is delivered anyway.
+
+    ``field`` is the dotted path (``messageBody.subOrders[0].product_amount``), ``value`` the
+    value exactly as sent (kept: nothing is lost), ``problem`` what was expected. The typed
+    body has ``None`` (or leaves out the item) where the value could not be typed.
+    """
+
+    field: str
+    value: Any
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.problem}"
+
+
+# Where a body is typed leniently, errors are collected here instead of raised.
+_Errors = list[BodyFieldError] | None
+
+
+def _collect(errors: _Errors, error: CallbackParseError, value: Any) -> None:
+    if errors is None:
+        raise error
+    errors.append(BodyFieldError(field=error.field, value=value, problem=error.problem))
+
+
 class MessagePlatform(enum.IntEnum):
     """``messagePlatform`` of a callback message. Unknown values are kept as plain ints."""
 
@@ -175,7 +203,17 @@ def _describe(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _opt_str(data: Mapping[str, Any], key: str, path: str) -> str | None:
+def _opt_str(
+    data: Mapping[str, Any], key: str, path: str, errors: _Errors = None
+) -> str | None:
+    try:
+        return _strict_opt_str(data, key, path)
+    except CallbackParseError as error:
+        _collect(errors, error, data.get(key))
+        return None
+
+
+def _strict_opt_str(data: Mapping[str, Any], key: str, path: str) -> str | None:
     value = data.get(key)
     if value is None:
         return None
@@ -202,14 +240,30 @@ def _to_int(value: object, field: str) -> int:
     raise CallbackParseError(field, f"expected an integer, got {_describe(value)}")
 
 
-def _opt_int(data: Mapping[str, Any], key: str, path: str) -> int | None:
+def _opt_int(
+    data: Mapping[str, Any], key: str, path: str, errors: _Errors = None
+) -> int | None:
     value = data.get(key)
     if value is None or value == "":
         return None
-    return _to_int(value, f"{path}.{key}")
+    try:
+        return _to_int(value, f"{path}.{key}")
+    except CallbackParseError as error:
+        _collect(errors, error, value)
+        return None
 
 
-def _opt_mapping(data: Mapping[str, Any], key: str, path: str) -> dict[str, Any] | None:
+def _opt_mapping(
+    data: Mapping[str, Any], key: str, path: str, errors: _Errors = None
+) -> dict[str, Any] | None:
+    try:
+        return _strict_opt_mapping(data, key, path)
+    except CallbackParseError as error:
+        _collect(errors, error, data.get(key))
+        return None
+
+
+def _strict_opt_mapping(data: Mapping[str, Any], key: str, path: str) -> dict[str, Any] | None:
     value = data.get(key)
     if value is None:
         return None
@@ -264,9 +318,15 @@ class TaobaoSubOrder:
     _INT_FIELDS = ("product_amount", "quantity")
 
     @classmethod
-    def from_wire(cls, data: Mapping[str, Any], path: str) -> TaobaoSubOrder:
-        values: dict[str, Any] = {key: _opt_str(data, key, path) for key in cls._STR_FIELDS}
-        values.update({key: _opt_int(data, key, path) for key in cls._INT_FIELDS})
+    def from_wire(
+        cls, data: Mapping[str, Any], path: str, errors: _Errors = None
+    ) -> TaobaoSubOrder:
+        """Type one sub-order; with ``errors`` a list, a field that cannot be typed is ``None``
+        and described there instead of raising."""
+        values: dict[str, Any] = {
+            key: _opt_str(data, key, path, errors) for key in cls._STR_FIELDS
+        }
+        values.update({key: _opt_int(data, key, path, errors) for key in cls._INT_FIELDS})
         known = frozenset(cls._STR_FIELDS + cls._INT_FIELDS)
         return cls(**values, extra=_extra(data, known))
 
@@ -285,26 +345,39 @@ class TaobaoPriceModifyBody:
     extra: dict[str, Any] = attrs.field(factory=dict)
 
     @classmethod
-    def from_wire(cls, data: Mapping[str, Any], path: str = "messageBody") -> TaobaoPriceModifyBody:
+    def from_wire(
+        cls, data: Mapping[str, Any], path: str = "messageBody", errors: _Errors = None
+    ) -> TaobaoPriceModifyBody:
+        """Type the body; with ``errors`` a list, what cannot be typed is left out (``None``,
+        or a sub-order skipped) and described there instead of raising."""
         raw_sub_orders = data.get("subOrders")
-        if isinstance(raw_sub_orders, str):
-            raw_sub_orders = _decode_json_text(raw_sub_orders, f"{path}.subOrders")
-        if raw_sub_orders is None:
+        try:
+            if isinstance(raw_sub_orders, str):
+                raw_sub_orders = _decode_json_text(raw_sub_orders, f"{path}.subOrders")
+            if raw_sub_orders is None:
+                raw_sub_orders = []
+            if not isinstance(raw_sub_orders, list):
+                raise CallbackParseError(
+                    f"{path}.subOrders", f"expected a list, got {_describe(raw_sub_orders)}"
+                )
+        except CallbackParseError as error:
+            _collect(errors, error, data.get("subOrders"))
             raw_sub_orders = []
-        if not isinstance(raw_sub_orders, list):
-            raise CallbackParseError(
-                f"{path}.subOrders", f"expected a list, got {_describe(raw_sub_orders)}"
-            )
         sub_orders = []
         for index, item in enumerate(raw_sub_orders):
             item_path = f"{path}.subOrders[{index}]"
             if not isinstance(item, Mapping):
-                raise CallbackParseError(item_path, f"expected an object, got {_describe(item)}")
-            sub_orders.append(TaobaoSubOrder.from_wire(item, item_path))
+                _collect(
+                    errors,
+                    CallbackParseError(item_path, f"expected an object, got {_describe(item)}"),
+                    item,
+                )
+                continue
+            sub_orders.append(TaobaoSubOrder.from_wire(item, item_path, errors))
         return cls(
-            sales_order_id=_opt_str(data, "salesOrderId", path),
+            sales_order_id=_opt_str(data, "salesOrderId", path, errors),
             sub_orders=sub_orders,
-            purchase_order_price=_opt_mapping(data, "purchaseOrderPriceDTO", path),
+            purchase_order_price=_opt_mapping(data, "purchaseOrderPriceDTO", path, errors),
             extra=_extra(data, frozenset({"salesOrderId", "subOrders", "purchaseOrderPriceDTO"})),
         )
 
@@ -357,11 +430,17 @@ class OrderEventBody:
     )
 
     @classmethod
-    def from_wire(cls, data: Mapping[str, Any], path: str = "messageBody") -> OrderEventBody:
+    def from_wire(
+        cls, data: Mapping[str, Any], path: str = "messageBody", errors: _Errors = None
+    ) -> OrderEventBody:
+        """Type the body; with ``errors`` a list, a field that cannot be typed is ``None`` and
+        described there instead of raising."""
         values: dict[str, Any] = {
-            name: _opt_str(data, wire, path) for name, wire in cls._STR_FIELDS
+            name: _opt_str(data, wire, path, errors) for name, wire in cls._STR_FIELDS
         }
-        values.update({name: _opt_int(data, wire, path) for name, wire in cls._INT_FIELDS})
+        values.update(
+            {name: _opt_int(data, wire, path, errors) for name, wire in cls._INT_FIELDS}
+        )
         known = frozenset(wire for _, wire in cls._STR_FIELDS + cls._INT_FIELDS)
         return cls(**values, extra=_extra(data, known))
 
@@ -390,13 +469,15 @@ class CallbackEnvelope:
     """The outer fields of a callback, checked but with ``messageBody`` not yet typed.
 
     ``body`` is ``messageBody`` as decoded (JSON text already decoded). ``message_id`` is the
-    identity used to recognise redeliveries (see :func:`compute_message_id`).
+    identity used to recognise redeliveries (see :func:`compute_message_id`). ``timestamp``
+    and ``timestamp_ms`` are ``None`` when the message carries no push time (the field is
+    optional in the platform's documentation).
     """
 
     message_type: str
     platform: MessagePlatform | int | None
-    timestamp: dt.datetime
-    timestamp_ms: int
+    timestamp: dt.datetime | None
+    timestamp_ms: int | None
     body: Any
     raw: dict[str, Any]
     message_id: str
@@ -409,11 +490,15 @@ class CallbackMessage:
     - ``message_type``: ``messageType`` as sent (e.g. ``ORDER_PAY_SUCCESS``).
     - ``platform``: :class:`MessagePlatform`, a plain int for values not known, or ``None``
       when the message carries none.
-    - ``timestamp``: the push time as an aware UTC datetime.
+    - ``timestamp``: the push time as an aware UTC datetime, or ``None`` when the message
+      carries none.
     - ``body``: typed for the documented types (:class:`TaobaoPriceModifyBody`,
       ``AlibabaOrderDetail`` for ``1688_ORDER_BUYER_VIEW_ORDER_PRICE_MODIFY``,
       :class:`OrderEventBody` for the order status and refund types), otherwise
       ``messageBody`` as decoded (normally a dict).
+    - ``body_errors``: what of ``messageBody`` could not be typed (:class:`BodyFieldError`,
+      each with the value as sent); empty when everything was. Such a field is ``None`` in
+      ``body``; a body that cannot be typed at all is left as decoded (``is_typed`` False).
     - ``body_raw``: ``messageBody`` as decoded, before typing.
     - ``raw``: the whole message as decoded (with ``messageBody`` exactly as sent).
     - ``message_id``: stable identity; a redelivery of the same message has the same id.
@@ -421,16 +506,20 @@ class CallbackMessage:
 
     message_type: str
     platform: MessagePlatform | int | None
-    timestamp: dt.datetime
+    timestamp: dt.datetime | None
     body: Any
     body_raw: Any = attrs.field(repr=False)
     raw: dict[str, Any] = attrs.field(repr=False)
     message_id: str
+    body_errors: tuple[BodyFieldError, ...] = ()
 
     @property
     def is_typed(self) -> bool:
-        """Whether ``body`` is a typed model (the message type is one this library knows)."""
-        return self.message_type in _TYPED_MESSAGE_TYPES
+        """Whether ``body`` is a typed model (a known message type whose body has the
+        documented shape; single fields may still be in ``body_errors``)."""
+        return self.message_type in _TYPED_MESSAGE_TYPES and not any(
+            error.field == "messageBody" for error in self.body_errors
+        )
 
 
 _TYPED_MESSAGE_TYPES = frozenset({TAOBAO_PRICE_MODIFY, ALIBABA_PRICE_MODIFY}) | ORDER_EVENT_TYPES
@@ -467,9 +556,11 @@ def _parse_platform(raw: dict[str, Any]) -> MessagePlatform | int | None:
         return number
 
 
-def _parse_timestamp(raw: dict[str, Any]) -> tuple[dt.datetime, int]:
-    if raw.get("timestamp") is None:
-        raise CallbackParseError("timestamp", "is missing")
+def _parse_timestamp(raw: dict[str, Any]) -> tuple[dt.datetime | None, int | None]:
+    # Optional in the platform's documentation: refusing a message without one would lose it
+    # after the platform's retries, so it is accepted (and identified without a push time).
+    if raw.get("timestamp") is None or raw.get("timestamp") == "":
+        return None, None
     number = _to_int(raw["timestamp"], "timestamp")
     if number <= 0:
         raise CallbackParseError("timestamp", f"must be a positive epoch time, got {number}")
@@ -482,18 +573,21 @@ def _parse_timestamp(raw: dict[str, Any]) -> tuple[dt.datetime, int]:
 
 
 def compute_message_id(
-    message_type: str, platform: int | None, timestamp_ms: int, body: Any
+    message_type: str, platform: int | None, timestamp_ms: int | None, body: Any
 ) -> str:
     """The identity of a message: SHA-256 (hex) of its type, platform, push time and body.
 
     The body is canonical JSON (sorted keys, no spaces, UTF-8), so the same ``messageBody``
     sent as an object or as JSON text, or with its keys in another order, gives the same id.
     The platform redelivers a message with the same fields, so a redelivery has the same id,
-    while two distinct events (different push times) never share one.
+    while two distinct events (different push times) never share one. Without a push time
+    (``timestamp_ms`` ``None``), two messages of one type with the same body are taken as
+    one message delivered twice.
     """
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     platform_text = "" if platform is None else str(int(platform))
-    base = f"{message_type}\n{platform_text}\n{timestamp_ms}\n{canonical}"
+    time_text = "" if timestamp_ms is None else str(timestamp_ms)
+    base = f"{message_type}\n{platform_text}\n{time_text}\n{canonical}"
     return hashlib.sha256(base.encode("utf-8")).hexdigest()
 
 
@@ -529,43 +623,55 @@ def parse_envelope(
     )
 
 
-def _type_body(message_type: str, body: Any) -> Any:
+def _type_body(message_type: str, body: Any, errors: _Errors) -> Any:
     if message_type not in _TYPED_MESSAGE_TYPES:
         return body
-    if not isinstance(body, Mapping):
-        raise CallbackParseError(
-            "messageBody", f"expected an object for {message_type}, got {_describe(body)}"
-        )
+    try:
+        if not isinstance(body, Mapping):
+            raise CallbackParseError(
+                "messageBody", f"expected an object for {message_type}, got {_describe(body)}"
+            )
+        if message_type == ALIBABA_PRICE_MODIFY:
+            return _structure_alibaba_order_detail(body)
+    except CallbackParseError as error:
+        # The body as a whole does not have the documented shape: hand it over as decoded.
+        _collect(errors, error, body)
+        return body
     if message_type == TAOBAO_PRICE_MODIFY:
-        return TaobaoPriceModifyBody.from_wire(body)
-    if message_type == ALIBABA_PRICE_MODIFY:
-        return _structure_alibaba_order_detail(body)
-    return OrderEventBody.from_wire(body)
+        return TaobaoPriceModifyBody.from_wire(body, errors=errors)
+    return OrderEventBody.from_wire(body, errors=errors)
 
 
 def parse_message(
     body: bytes | bytearray | memoryview | str | Mapping[str, Any],
+    *,
+    strict: bool = False,
 ) -> CallbackMessage:
     """Parse one callback message: the raw request body (bytes or text) or a decoded mapping.
 
     ``messageBody`` may be an object or JSON text. Documented message types get a typed
-    ``body``; unknown types are kept as decoded, never rejected. Raises
-    :class:`CallbackParseError` (a ``ValueError``) naming the field when the message is
-    malformed: not a JSON object, no ``messageType``, a missing or non-numeric ``timestamp``,
-    or a documented type whose body does not have the documented shape.
+    ``body``; unknown types are kept as decoded, never rejected. A body field that cannot be
+    typed does not make the message unusable: it is ``None`` in ``body`` and described, with
+    the value as sent, in ``body_errors`` (``strict=True`` raises instead). Raises
+    :class:`CallbackParseError` (a ``ValueError``) naming the field when the envelope is
+    malformed: not a JSON object, no ``messageType``, a non-numeric ``timestamp`` (a missing
+    or null one is accepted: ``timestamp`` is then ``None``).
     """
     envelope = parse_envelope(body)
-    return message_from_envelope(envelope)
+    return message_from_envelope(envelope, strict=strict)
 
 
-def message_from_envelope(envelope: CallbackEnvelope) -> CallbackMessage:
+def message_from_envelope(envelope: CallbackEnvelope, *, strict: bool = False) -> CallbackMessage:
     """Type the body of a checked envelope (see :func:`parse_message`)."""
+    errors: _Errors = None if strict else []
+    typed = _type_body(envelope.message_type, envelope.body, errors)
     return CallbackMessage(
         message_type=envelope.message_type,
         platform=envelope.platform,
         timestamp=envelope.timestamp,
-        body=_type_body(envelope.message_type, envelope.body),
+        body=typed,
         body_raw=envelope.body,
         raw=envelope.raw,
         message_id=envelope.message_id,
+        body_errors=tuple(errors or ()),
     )

@@ -13,6 +13,8 @@ import contextlib
 import functools
 import logging
 import os
+import secrets
+import socket
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from typing import Final, Self
@@ -33,6 +35,7 @@ from .errors import SignatureVerificationError
 __all__ = [
     "DEFAULT_CALLBACK_PATH",
     "DEFAULT_INBOX_PATH",
+    "DEFAULT_LEASE",
     "CallbackHandler",
     "CallbackReceiver",
     "ReceiveResult",
@@ -45,6 +48,9 @@ CallbackHandler = Callable[[CallbackMessage], Awaitable[object]]
 DEFAULT_CALLBACK_PATH: Final = "/pandapon/callback"
 DEFAULT_INBOX_PATH: Final = "pandapon-callbacks.sqlite3"
 DEFAULT_MAX_BODY_BYTES: Final = 1024 * 1024
+# How long a claim on a message lasts without renewal: a receiver that dies mid-handler
+# leaves the message to another receiver (or its own restart) after this long.
+DEFAULT_LEASE: Final = 60.0
 # The platform redelivers an unanswered message every 30 min up to 5 times, with (we assume)
 # its original push time: a redelivery may legitimately be 2.5 h old. 6 h leaves room for
 # clock skew and a slow first attempt while still refusing stale replays.
@@ -95,21 +101,31 @@ class CallbackReceiver:
     Per delivery, in order: a body over ``max_body_bytes`` gets **413**; a missing or wrong
     ``Authorization`` signature **401**; a content type other than JSON **415**; a body that is
     not a callback message **400**; a ``timestamp`` more than ``timestamp_tolerance`` seconds
-    from the ``clock`` **400**; a failure to record the message **503** (the platform will
-    deliver it again). Otherwise the message is recorded in the inbox and the answer is
-    **200**, at once; a message already recorded also gets 200 and is not handled again.
+    from the ``clock`` **400** (a message without one is accepted); a failure to record the
+    message **503** (the platform will deliver it again). Otherwise the message is recorded in
+    the inbox and the answer is **200**, at once; a message already recorded also gets 200 and
+    is not handled again.
 
     The worker hands each recorded message to ``handler`` (an async callable taking a
-    :class:`CallbackMessage`) once. A handler that raises is retried up to ``max_attempts``
-    calls in all, waiting ``retry_backoff`` seconds doubling up to ``retry_backoff_max``; then
-    the message is marked ``failed`` in the inbox, with its attempt count and last error, and
-    kept. A documented message type whose body cannot be typed is marked failed at once. With
+    :class:`CallbackMessage`) once. It first *claims* the message in the inbox for ``lease``
+    seconds (renewed while the handler runs; the claim counts the attempt), so receivers
+    sharing one inbox never handle a message twice at once. A handler that raises is retried
+    up to ``max_attempts`` calls in all, waiting ``retry_backoff`` seconds doubling up to
+    ``retry_backoff_max``; then the message is marked ``failed`` in the inbox, with its attempt
+    count and last error, and kept. A body field that cannot be typed does not stop the
+    message: the handler gets it with ``message.body_errors``. With
     ``requeue_failed_on_start`` (the default) failed messages get a fresh budget when the
-    receiver starts, so a restart after a fix handles them. A handler that was running when
-    the process died runs again after the restart: handling is exactly once while the process
-    lives, at least once across crashes.
+    receiver starts, so a restart after a fix handles them.
 
-    ``inbox`` is a :class:`~pandapon_async.callbacks.CallbackInbox`, or a path for a
+    When the inbox cannot record an outcome, the write is retried (``inbox_retry_backoff``
+    seconds doubling up to ``inbox_retry_backoff_max``), never the handler; a worker that
+    cannot claim backs off the same way. A handler that was running when its process died
+    runs again once the lease has run out: handling is exactly once while receivers live,
+    at least once across crashes. ``owner`` names this receiver in claims (default: host,
+    process id and a random suffix).
+
+    ``inbox`` is a :class:`~pandapon_async.callbacks.CallbackInbox` (e.g. a
+    :class:`~pandapon_async.callbacks.PostgresInbox` shared by replicas), or a path for a
     :class:`~pandapon_async.callbacks.SQLiteInbox`; by default
     ``pandapon-callbacks.sqlite3`` in the working directory. The receiver closes an inbox it
     created from a path, and leaves one passed in open.
@@ -135,6 +151,10 @@ class CallbackReceiver:
         max_concurrency: int = 4,
         requeue_failed_on_start: bool = True,
         drain_timeout: float = 5.0,
+        lease: float = DEFAULT_LEASE,
+        inbox_retry_backoff: float = 0.05,
+        inbox_retry_backoff_max: float = 5.0,
+        owner: str | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         if not isinstance(access_secret, str) or not access_secret:
@@ -157,6 +177,13 @@ class CallbackReceiver:
         ):
             raise ValueError(f"max_concurrency must be an integer >= 1, got {max_concurrency!r}")
         _check_number("drain_timeout", drain_timeout, minimum=0, allow_none=False)
+        _check_number("lease", lease, minimum=0.001, allow_none=False)
+        _check_number("inbox_retry_backoff", inbox_retry_backoff, minimum=0.001, allow_none=False)
+        _check_number(
+            "inbox_retry_backoff_max", inbox_retry_backoff_max, minimum=0.001, allow_none=False
+        )
+        if owner is not None and (not isinstance(owner, str) or not owner):
+            raise ValueError(f"owner must be a non-empty string, got {owner!r}")
 
         self._secret = access_secret
         self._handler = handler
@@ -178,10 +205,18 @@ class CallbackReceiver:
         self.max_concurrency = max_concurrency
         self.requeue_failed_on_start = requeue_failed_on_start
         self.drain_timeout = drain_timeout
+        self.lease = lease
+        self.inbox_retry_backoff = inbox_retry_backoff
+        self.inbox_retry_backoff_max = inbox_retry_backoff_max
+        #: Names this receiver in the inbox's claims: unique per receiver object.
+        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
         self._clock = clock
 
         self._worker: asyncio.Task[None] | None = None
         self._in_flight: dict[str, asyncio.Task[None]] = {}
+        self._in_handler: set[str] = set()  # in flight, handler not yet returned
+        self._claiming = False
+        self._dispatches = 0
         self._wake = asyncio.Event()
         self._progress = asyncio.Event()
         self._stopping = False
@@ -288,7 +323,7 @@ class CallbackReceiver:
         except Exception:
             logger.exception("unexpected error parsing a callback message")
             return ReceiveResult(400, "invalid callback message")
-        if self.timestamp_tolerance is not None:
+        if self.timestamp_tolerance is not None and envelope.timestamp is not None:
             skew = envelope.timestamp.timestamp() - self._clock()
             if abs(skew) > self.timestamp_tolerance:
                 return ReceiveResult(
@@ -343,10 +378,28 @@ class CallbackReceiver:
         running = list(self._in_flight.values())
         if running:
             _, late = await asyncio.wait(running, timeout=self.drain_timeout)
+            interrupted = list(self._in_handler)
+            unrecorded = [
+                message_id for message_id, task in self._in_flight.items()
+                if task in late and message_id not in self._in_handler
+            ]
             for task in late:
                 task.cancel()
             if late:
                 await asyncio.wait(late)
+            if unrecorded:
+                logger.error(
+                    "closing before the outcome of callbacks %s could be recorded; their "
+                    "handlers ran and will run again once the claim's lease ends",
+                    ", ".join(unrecorded),
+                )
+            if interrupted:
+                # Give the claims back so the next start (or another replica) retries them
+                # at once; if this fails too, the lease running out does the same later.
+                try:
+                    await self._inbox.release(interrupted, owner=self.owner, now=self._clock())
+                except Exception:
+                    logger.exception("could not release the claims of interrupted handlers")
         if self._owns_inbox:
             await self._inbox.close()
 
@@ -368,11 +421,21 @@ class CallbackReceiver:
         """
         while True:
             self._progress.clear()
-            if not self._in_flight and not await self._inbox.due(self._clock(), 1):
-                return
+            if not self._busy():
+                dispatches = self._dispatches
+                due = await self._inbox.due(self._clock(), 1)
+                unchanged = not self._busy() and dispatches == self._dispatches
+                if unchanged and not due:
+                    return
+                if not unchanged:
+                    continue  # the worker claimed meanwhile: look again
             await self._progress.wait()
 
+    def _busy(self) -> bool:
+        return bool(self._in_flight) or self._claiming
+
     async def _work(self) -> None:
+        failures = 0
         while not self._stopping:
             self._wake.clear()
             timeout: float | None
@@ -386,68 +449,130 @@ class CallbackReceiver:
                         timeout = min(timeout, max(0.0, next_due - self._clock()))
                 else:
                     timeout = None  # every slot busy: a finishing handler wakes the worker
+                failures = 0
             except Exception:
-                logger.exception("callback inbox unavailable; trying again in 1 s")
-                timeout = 1.0
+                # Never spin on a broken inbox: wait longer after each failure in a row.
+                timeout = self._backoff(failures)
+                failures += 1
+                logger.exception("callback inbox unavailable; trying again in %.3g s", timeout)
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(timeout):
                     await self._wake.wait()
 
+    def _backoff(self, failures: int) -> float:
+        return float(min(self.inbox_retry_backoff_max, self.inbox_retry_backoff * 2.0**failures))
+
     async def _dispatch_due(self, now: float) -> bool:
-        """Start handlers for due messages; ``True`` when slots are left (all due started)."""
+        """Claim due messages and start their handlers; ``True`` when slots are left (every
+        due message was claimed)."""
         free = self.max_concurrency - len(self._in_flight)
         if free <= 0:
             return False
-        # Ask for enough to skip the running ones (still pending) and fill every free slot.
-        for entry in await self._inbox.due(now, free + len(self._in_flight)):
-            if free <= 0:
-                break
-            if entry.message_id in self._in_flight:
-                continue
+        self._claiming = True
+        try:
+            claimed = await self._inbox.claim(
+                owner=self.owner, now=now, lease=self.lease, limit=free
+            )
+        finally:
+            self._claiming = False
+            self._dispatches += 1
+            self._progress.set()
+        for entry in claimed:
             task = asyncio.create_task(
                 self._handle(entry), name=f"pandapon-callback-{entry.message_id[:12]}"
             )
             self._in_flight[entry.message_id] = task
             task.add_done_callback(functools.partial(self._finished, entry.message_id))
-            free -= 1
-        return free > 0
+        return len(claimed) < free
 
     def _finished(self, message_id: str, task: asyncio.Task[None]) -> None:
-        self._in_flight.pop(message_id, None)
+        # A retry due at once may already have been claimed again by a newer task.
+        if self._in_flight.get(message_id) is task:
+            del self._in_flight[message_id]
+            self._in_handler.discard(message_id)
         self._wake.set()
         self._progress.set()
         if not task.cancelled() and task.exception() is not None:
             logger.error(
-                "could not update the inbox for callback %s",
-                message_id,
-                exc_info=task.exception(),
+                "unexpected error handling callback %s", message_id, exc_info=task.exception()
             )
 
     async def _handle(self, entry: InboxEntry) -> None:
-        attempts = entry.attempts + 1
+        renewer = asyncio.create_task(
+            self._keep_claim(entry.message_id), name=f"pandapon-lease-{entry.message_id[:12]}"
+        )
+        try:
+            await self._handle_claimed(entry)
+        finally:
+            renewer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await renewer
+
+    async def _keep_claim(self, message_id: str) -> None:
+        """Renew the claim while the handler runs and while its outcome is being written, so
+        that no other receiver takes the message over from a live one."""
+        while True:
+            await asyncio.sleep(self.lease / 3)
+            try:
+                held = await self._inbox.renew(
+                    message_id, owner=self.owner, now=self._clock(), lease=self.lease
+                )
+            except Exception as error:
+                logger.warning("could not renew the claim on callback %s: %s", message_id, error)
+                continue
+            if not held:
+                logger.warning(
+                    "lost the claim on callback %s (its lease ran out; another receiver may "
+                    "have taken it over)",
+                    message_id,
+                )
+                return
+
+    async def _handle_claimed(self, entry: InboxEntry) -> None:
+        attempts = entry.attempts  # counted by the claim, in the inbox
+        if attempts > self.max_attempts:
+            # Earlier claims ended without an outcome: their receivers stopped or died while
+            # the handler ran (a handler that crashes its process would otherwise loop).
+            text = (
+                f"no outcome recorded after {attempts - 1} attempts (the receivers handling "
+                "it stopped before the handler finished)"
+            )
+            logger.error("callback %s: %s; marked failed", entry.message_id, text)
+            await self._write_outcome(entry, "failed", text, next_attempt_at=None)
+            return
         try:
             message = message_from_envelope(parse_envelope(entry.body))
         except CallbackParseError as error:
-            # The envelope was checked on receipt, so this is a body this library cannot type:
-            # retrying would fail the same way. Keep it, visible, for a requeue after a fix.
-            logger.error("callback %s cannot be typed: %s", entry.message_id, error)
-            await self._inbox.mark_failed(
-                entry.message_id, attempts=attempts, error=_error_text(error), now=self._clock()
-            )
+            # The envelope was checked on receipt, so this is a record this version cannot
+            # read: retrying would fail the same way. Keep it, visible, for a requeue.
+            logger.error("callback %s cannot be parsed: %s", entry.message_id, error)
+            await self._write_outcome(entry, "failed", _error_text(error), next_attempt_at=None)
             return
+        if message.body_errors:
+            logger.warning(
+                "callback %s (%s): some body fields could not be typed, handed over as None "
+                "(raw values in message.body_errors): %s",
+                entry.message_id,
+                entry.message_type,
+                "; ".join(str(error) for error in message.body_errors),
+            )
+        self._in_handler.add(entry.message_id)
         try:
             async with asyncio.timeout(self.handler_timeout):
                 await self._handler(message)
         except asyncio.CancelledError:
-            raise  # shutting down: the message stays pending for the next start
+            raise  # shutting down: close() gives the claim back
         except Exception as error:
+            self._in_handler.discard(entry.message_id)
             await self._handler_failed(entry, attempts, error)
             return
-        await self._inbox.mark_done(entry.message_id, attempts=attempts, now=self._clock())
+        # From here on the handler has run: whatever happens to the writes below, it is not
+        # invoked again by this receiver.
+        self._in_handler.discard(entry.message_id)
+        await self._write_outcome(entry, "done", None, next_attempt_at=None)
 
     async def _handler_failed(self, entry: InboxEntry, attempts: int, error: Exception) -> None:
         text = _error_text(error)
-        now = self._clock()
         if attempts >= self.max_attempts:
             logger.error(
                 "callback handler failed on %s (%s) %d times; marked failed",
@@ -456,7 +581,7 @@ class CallbackReceiver:
                 attempts,
                 exc_info=error,
             )
-            await self._inbox.mark_failed(entry.message_id, attempts=attempts, error=text, now=now)
+            await self._write_outcome(entry, "failed", text, next_attempt_at=None)
             return
         delay = min(self.retry_backoff_max, self.retry_backoff * 2 ** (attempts - 1))
         logger.warning(
@@ -468,9 +593,59 @@ class CallbackReceiver:
             delay,
             exc_info=error,
         )
-        await self._inbox.mark_retry(
-            entry.message_id, attempts=attempts, error=text, next_attempt_at=now + delay, now=now
-        )
+        await self._write_outcome(entry, "retry", text, next_attempt_at=delay)
+
+    async def _write_outcome(
+        self, entry: InboxEntry, outcome: str, error: str | None, *, next_attempt_at: float | None
+    ) -> None:
+        """Record the outcome of a handler call, retrying the write (never the handler) with
+        backoff until it succeeds or the receiver is closed.
+
+        ``next_attempt_at`` is, for a retry, the delay from the moment the write succeeds.
+        """
+        message_id = entry.message_id
+        failures = 0
+        while True:
+            now = self._clock()
+            try:
+                if outcome == "done":
+                    written = await self._inbox.mark_done(message_id, owner=self.owner, now=now)
+                elif outcome == "retry":
+                    assert error is not None and next_attempt_at is not None
+                    written = await self._inbox.mark_retry(
+                        message_id,
+                        owner=self.owner,
+                        error=error,
+                        next_attempt_at=now + next_attempt_at,
+                        now=now,
+                    )
+                else:
+                    assert error is not None
+                    written = await self._inbox.mark_failed(
+                        message_id, owner=self.owner, error=error, now=now
+                    )
+            except Exception as write_error:
+                delay = self._backoff(failures)
+                failures += 1
+                logger.warning(
+                    "could not record %s for callback %s (try %d): %s; trying again in %.3g s "
+                    "(the handler is not run again)",
+                    outcome,
+                    message_id,
+                    failures,
+                    _error_text(write_error),
+                    delay,
+                )
+                await asyncio.sleep(delay)
+                continue
+            if not written:
+                logger.warning(
+                    "callback %s: %s not recorded, the message is no longer ours (its lease ran "
+                    "out and another receiver took it over, or it is already done)",
+                    message_id,
+                    outcome,
+                )
+            return
 
 
 def _is_json(content_type: str | None) -> bool:

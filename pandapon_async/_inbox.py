@@ -1,20 +1,22 @@
 """The callback inbox: durable record of received messages and of their handling.
 
-A message is recorded (``pending``) before the receiver answers 200. The receiver's worker
-hands pending messages whose time has come to the user's handler and marks them ``done``,
-schedules a retry (``pending`` with a later ``next_attempt_at``), or, once the attempts are
-spent, ``failed``. Failed messages stay until requeued or purged.
+A message is recorded (``pending``) before the receiver answers 200. A receiver's worker
+claims pending messages whose time has come (one claimant per message, for a lease it
+renews), hands them to the user's handler and marks them ``done``, schedules a retry
+(``pending`` with a later ``next_attempt_at``), or, once the attempts are spent, ``failed``.
+Failed messages stay until requeued or purged. Several receivers may share one inbox.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import enum
 import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, Protocol, Self, TypeVar, runtime_checkable
+from typing import Any, Protocol, Self, TypeVar, overload, runtime_checkable
 
 import attrs
 
@@ -40,6 +42,10 @@ class InboxStatus(enum.StrEnum):
     FAILED = "failed"  # attempts spent (or the body cannot be typed); kept until requeued
 
 
+@overload
+def _utc(epoch: float) -> dt.datetime: ...
+@overload
+def _utc(epoch: float | None) -> dt.datetime | None: ...
 def _utc(epoch: float | None) -> dt.datetime | None:
     return None if epoch is None else dt.datetime.fromtimestamp(epoch, tz=dt.UTC)
 
@@ -49,14 +55,16 @@ class InboxEntry:
     """One recorded message and the state of its handling.
 
     ``body`` is the raw request body as received (the signed bytes); :meth:`message` parses it.
-    ``attempts`` counts handler calls that ended in an error or in success, ``deliveries`` how
-    many times the platform delivered the message. Times are aware UTC datetimes.
+    ``attempts`` counts the handler calls started (a claim is one call), ``deliveries`` how
+    many times the platform delivered the message (to any replica). ``timestamp`` is ``None``
+    for a message sent without a push time. ``claimed_by`` and ``claimed_until`` name the
+    receiver handling the message now and when its lease ends. Times are aware UTC datetimes.
     """
 
     message_id: str
     message_type: str
     platform: int | None
-    timestamp: dt.datetime
+    timestamp: dt.datetime | None
     body: bytes = attrs.field(repr=False)
     status: InboxStatus
     attempts: int
@@ -65,6 +73,8 @@ class InboxEntry:
     received_at: dt.datetime
     updated_at: dt.datetime
     next_attempt_at: dt.datetime | None
+    claimed_by: str | None = None
+    claimed_until: dt.datetime | None = None
 
     def message(self) -> CallbackMessage:
         """The message, parsed from the recorded body."""
@@ -73,12 +83,20 @@ class InboxEntry:
 
 @runtime_checkable
 class CallbackInbox(Protocol):
-    """Storage of received callback messages. Times are epoch seconds (``time.time()``).
+    """Storage of received callback messages, shareable by several receivers.
 
-    Subclass it to inherit :meth:`list_pending` and :meth:`list_failed`.
+    Times are epoch seconds (``time.time()``, or the receiver's ``clock``). Subclass it to
+    inherit :meth:`list_pending` and :meth:`list_failed`.
 
     Implementations must make :meth:`record` durable before it returns: the receiver answers
     200 right after it, and the platform will not send the message again.
+
+    Handling goes through claims: :meth:`claim` atomically hands a due message to one
+    ``owner`` (a receiver) for ``lease`` seconds and counts the attempt; the owner renews the
+    lease while its handler runs and settles the message with :meth:`mark_done`,
+    :meth:`mark_retry` or :meth:`mark_failed`. A claim whose lease ran out (its receiver
+    died) is claimed again by another receiver. Several receivers, in one process or many,
+    may share one inbox as long as the implementation makes :meth:`claim` atomic.
     """
 
     async def record(
@@ -87,7 +105,7 @@ class CallbackInbox(Protocol):
         message_id: str,
         message_type: str,
         platform: int | None,
-        timestamp_ms: int,
+        timestamp_ms: int | None,
         body: bytes,
         now: float,
     ) -> bool:
@@ -95,24 +113,49 @@ class CallbackInbox(Protocol):
         count) when a message with this id is already recorded, whatever its status."""
         ...
 
+    async def claim(self, *, owner: str, now: float, lease: float, limit: int) -> list[InboxEntry]:
+        """Claim up to ``limit`` due messages for ``owner`` until ``now + lease``, oldest first.
+
+        Due: pending, ``next_attempt_at`` reached, and not claimed, or claimed by another
+        owner whose lease ended. Each claim adds one to ``attempts``. A message is handed to
+        one claimant only, however many receivers claim at once.
+        """
+        ...
+
+    async def renew(self, message_id: str, *, owner: str, now: float, lease: float) -> bool:
+        """Extend ``owner``'s claim to ``now + lease``; ``False`` if it no longer holds it."""
+        ...
+
+    async def mark_done(self, message_id: str, *, owner: str, now: float) -> bool:
+        """The handler returned: the message is done (final; whoever holds the claim now).
+        ``False`` if it was already done or is not recorded."""
+        ...
+
+    async def mark_retry(
+        self, message_id: str, *, owner: str, error: str, next_attempt_at: float, now: float
+    ) -> bool:
+        """Release ``owner``'s claim and make the message due again at ``next_attempt_at``.
+        ``False`` (and no change) if ``owner`` no longer holds the claim."""
+        ...
+
+    async def mark_failed(self, message_id: str, *, owner: str, error: str, now: float) -> bool:
+        """Attempts spent: the message is failed, kept until requeued. ``False`` (and no
+        change) if ``owner`` no longer holds the claim."""
+        ...
+
+    async def release(self, message_ids: Iterable[str], *, owner: str, now: float) -> int:
+        """Give back ``owner``'s claims without an outcome (a receiver stopping): due at
+        ``now`` again. Returns how many were released."""
+        ...
+
     async def due(self, now: float, limit: int) -> list[InboxEntry]:
-        """Up to ``limit`` pending messages whose next attempt is due, oldest first."""
+        """Up to ``limit`` messages a claim at ``now`` could take, oldest first (read only)."""
         ...
 
     async def next_due_at(self, *, after: float) -> float | None:
-        """The earliest ``next_attempt_at`` later than ``after`` of a pending message, or
-        ``None``."""
+        """The earliest time later than ``after`` at which a pending message becomes due
+        (its ``next_attempt_at``, or the end of its claim's lease), or ``None``."""
         ...
-
-    async def mark_done(self, message_id: str, *, attempts: int, now: float) -> None: ...
-
-    async def mark_retry(
-        self, message_id: str, *, attempts: int, error: str, next_attempt_at: float, now: float
-    ) -> None: ...
-
-    async def mark_failed(
-        self, message_id: str, *, attempts: int, error: str, now: float
-    ) -> None: ...
 
     async def get(self, message_id: str) -> InboxEntry | None: ...
 
@@ -138,7 +181,7 @@ class CallbackInbox(Protocol):
     async def close(self) -> None: ...
 
     async def list_pending(self, *, limit: int | None = None) -> list[InboxEntry]:
-        """Messages waiting for their first or next attempt."""
+        """Messages waiting for their first or next attempt (or being handled now)."""
         return await self.entries(InboxStatus.PENDING, limit=limit)
 
     async def list_failed(self, *, limit: int | None = None) -> list[InboxEntry]:
@@ -147,33 +190,22 @@ class CallbackInbox(Protocol):
 
 
 # --------------------------------------------------------------------------------------------
-# SQLite
+# Shared by the SQL inboxes (SQLite here, PostgreSQL in _postgres_inbox)
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS callback_inbox (
-    message_id      TEXT PRIMARY KEY,
-    message_type    TEXT NOT NULL,
-    platform        INTEGER,
-    timestamp_ms    INTEGER NOT NULL,
-    body            BLOB NOT NULL,
-    status          TEXT NOT NULL,
-    attempts        INTEGER NOT NULL DEFAULT 0,
-    deliveries      INTEGER NOT NULL DEFAULT 1,
-    last_error      TEXT,
-    received_at     REAL NOT NULL,
-    updated_at      REAL NOT NULL,
-    next_attempt_at REAL
-);
-CREATE INDEX IF NOT EXISTS callback_inbox_due ON callback_inbox (status, next_attempt_at);
-"""
+# What makes a pending message claimable, and when it becomes so. Placeholders: :now.
+DUE_AT_SQL = (
+    "CASE WHEN claimed_until IS NOT NULL AND claimed_until > next_attempt_at "
+    "THEN claimed_until ELSE next_attempt_at END"
+)
 
-_COLUMNS = (
+COLUMNS = (
     "message_id, message_type, platform, timestamp_ms, body, status, attempts, deliveries, "
-    "last_error, received_at, updated_at, next_attempt_at"
+    "last_error, received_at, updated_at, next_attempt_at, claimed_by, claimed_until"
 )
 
 
-def _entry_from_row(row: Sequence[Any]) -> InboxEntry:
+def entry_from_row(row: Sequence[Any]) -> InboxEntry:
+    """An :class:`InboxEntry` from a row of :data:`COLUMNS`, in that order."""
     (
         message_id,
         message_type,
@@ -187,12 +219,14 @@ def _entry_from_row(row: Sequence[Any]) -> InboxEntry:
         received_at,
         updated_at,
         next_attempt_at,
+        claimed_by,
+        claimed_until,
     ) = row
     return InboxEntry(
         message_id=message_id,
         message_type=message_type,
         platform=platform,
-        timestamp=dt.datetime.fromtimestamp(timestamp_ms / 1000, tz=dt.UTC),
+        timestamp=None if timestamp_ms is None else _utc(timestamp_ms / 1000),
         body=bytes(body),
         status=InboxStatus(status),
         attempts=attempts,
@@ -201,7 +235,82 @@ def _entry_from_row(row: Sequence[Any]) -> InboxEntry:
         received_at=dt.datetime.fromtimestamp(received_at, tz=dt.UTC),
         updated_at=dt.datetime.fromtimestamp(updated_at, tz=dt.UTC),
         next_attempt_at=_utc(next_attempt_at),
+        claimed_by=claimed_by,
+        claimed_until=_utc(claimed_until),
     )
+
+
+def check_claim_arguments(owner: str, lease: float, limit: int) -> None:
+    if not isinstance(owner, str) or not owner:
+        raise ValueError("owner must be a non-empty string")
+    if isinstance(lease, bool) or not isinstance(lease, int | float) or lease <= 0:
+        raise ValueError(f"lease must be a number > 0, got {lease!r}")
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+        raise ValueError(f"limit must be an integer >= 0, got {limit!r}")
+
+
+# --------------------------------------------------------------------------------------------
+# SQLite
+
+_OPEN_RETRY_DELAY = 0.02
+# Version 2 added claims (claimed_by, claimed_until) and made timestamp_ms optional.
+_SCHEMA_VERSION = 2
+_TABLE_SQL = """
+CREATE TABLE IF NOT EXISTS {table} (
+    message_id      TEXT PRIMARY KEY,
+    message_type    TEXT NOT NULL,
+    platform        INTEGER,
+    timestamp_ms    INTEGER,
+    body            BLOB NOT NULL,
+    status          TEXT NOT NULL,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    deliveries      INTEGER NOT NULL DEFAULT 1,
+    last_error      TEXT,
+    received_at     REAL NOT NULL,
+    updated_at      REAL NOT NULL,
+    next_attempt_at REAL,
+    claimed_by      TEXT,
+    claimed_until   REAL
+);
+"""
+_INDEX_SQL = (
+    "CREATE INDEX IF NOT EXISTS callback_inbox_due ON callback_inbox (status, next_attempt_at);"
+)
+_SCHEMA = _TABLE_SQL.format(table="callback_inbox") + _INDEX_SQL
+
+_V1_COLUMNS = (
+    "message_id, message_type, platform, timestamp_ms, body, status, attempts, deliveries, "
+    "last_error, received_at, updated_at, next_attempt_at"
+)
+
+
+def _migrate_sqlite(connection: sqlite3.Connection) -> None:
+    """Bring a file written by an older version to the current schema, once, in place.
+
+    Version 1 files (0.1) lack the claim columns and require a timestamp; SQLite cannot relax
+    NOT NULL in place, so the table is rebuilt in one transaction (other processes wait on the
+    write lock, then see the new table).
+    """
+    if connection.execute("PRAGMA user_version").fetchone()[0] >= _SCHEMA_VERSION:
+        return
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        columns = {row[1] for row in connection.execute("PRAGMA table_info(callback_inbox)")}
+        if "claimed_by" not in columns:
+            connection.execute("DROP INDEX IF EXISTS callback_inbox_due")
+            connection.execute("ALTER TABLE callback_inbox RENAME TO callback_inbox_v1")
+            connection.execute(_TABLE_SQL.format(table="callback_inbox"))
+            connection.execute(
+                f"INSERT INTO callback_inbox ({_V1_COLUMNS}) "
+                f"SELECT {_V1_COLUMNS} FROM callback_inbox_v1"
+            )
+            connection.execute("DROP TABLE callback_inbox_v1")
+            connection.execute(_INDEX_SQL)
+        connection.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
 
 
 class SQLiteInbox(CallbackInbox):
@@ -210,8 +319,13 @@ class SQLiteInbox(CallbackInbox):
     Every database call runs on one dedicated thread that owns the connection, so the event
     loop never blocks on disk and sqlite3's same-thread check holds. ``synchronous="FULL"``
     (the default) makes a recorded message survive a power loss, not only a crash of the
-    process. Safe to share between receivers of one process one after the other (a restart);
-    two processes consuming one file at the same time are not supported.
+    process. Several receivers, in one process or in several processes on one host, may share
+    one file: a claim is one SQLite write transaction, so each message goes to one of them.
+    (Not on a network file system: SQLite's locking needs a local disk.) A file written by
+    version 0.1 is migrated in place on first use.
+
+    ``busy_timeout`` is how long a write waits for another process's lock before failing; the
+    receiver retries a failed bookkeeping write with backoff, never the handler.
 
     The file is opened on first use; :meth:`close` releases it (a later call reopens it).
     Also an async context manager.
@@ -230,8 +344,10 @@ class SQLiteInbox(CallbackInbox):
             synchronous=synchronous,
             busy_timeout=busy_timeout,
             thread_name="pandapon-inbox",
+            on_connect=_migrate_sqlite,
         )
         self.path = self._worker.path
+        self._busy_timeout = busy_timeout
 
     def __repr__(self) -> str:
         return f"SQLiteInbox({self.path!r})"
@@ -244,7 +360,20 @@ class SQLiteInbox(CallbackInbox):
         await self.close()
 
     async def _run(self, operation: Callable[[sqlite3.Connection], _T]) -> _T:
-        return await self._worker.run(operation)
+        attempt = 0
+        while True:
+            try:
+                return await self._worker.run(operation)
+            except sqlite3.OperationalError as error:
+                # Processes opening a new file at once race on switching it to WAL mode, which
+                # SQLite reports at once as "locked" (no busy wait): opening is retried for
+                # up to about busy_timeout. Once open, a locked write is the caller's to retry.
+                attempt += 1
+                if self._worker.connected or "locked" not in str(error):
+                    raise
+                if attempt * _OPEN_RETRY_DELAY >= max(self._busy_timeout, _OPEN_RETRY_DELAY):
+                    raise
+                await asyncio.sleep(_OPEN_RETRY_DELAY)
 
     async def close(self) -> None:
         """Close the database connection and stop the inbox thread."""
@@ -256,7 +385,7 @@ class SQLiteInbox(CallbackInbox):
         message_id: str,
         message_type: str,
         platform: int | None,
-        timestamp_ms: int,
+        timestamp_ms: int | None,
         body: bytes,
         now: float,
     ) -> bool:
@@ -287,22 +416,115 @@ class SQLiteInbox(CallbackInbox):
 
         return await self._run(operation)
 
+    async def claim(self, *, owner: str, now: float, lease: float, limit: int) -> list[InboxEntry]:
+        check_claim_arguments(owner, lease, limit)
+
+        def operation(connection: sqlite3.Connection) -> list[InboxEntry]:
+            # One statement, so one write transaction from its start: two processes claiming
+            # at once are serialised by SQLite's write lock and never take the same row.
+            rows = connection.execute(
+                "UPDATE callback_inbox SET claimed_by = ?, claimed_until = ?, "
+                "attempts = attempts + 1, updated_at = ? WHERE message_id IN ("
+                "SELECT message_id FROM callback_inbox WHERE status = ? "
+                "AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?) "
+                "AND (claimed_by IS NULL OR claimed_by != ?) "
+                "ORDER BY next_attempt_at, received_at LIMIT ?) "
+                f"RETURNING {COLUMNS}",
+                (owner, now + lease, now, InboxStatus.PENDING.value, now, now, owner, limit),
+            ).fetchall()
+            entries = [entry_from_row(row) for row in rows]
+            entries.sort(key=lambda entry: (entry.next_attempt_at, entry.received_at))
+            return entries
+
+        return await self._run(operation)
+
+    async def _update(self, sql: str, parameters: tuple[Any, ...]) -> int:
+        return await self._run(lambda connection: connection.execute(sql, parameters).rowcount)
+
+    async def renew(self, message_id: str, *, owner: str, now: float, lease: float) -> bool:
+        return (
+            await self._update(
+                "UPDATE callback_inbox SET claimed_until = ? "
+                "WHERE message_id = ? AND claimed_by = ? AND status = ?",
+                (now + lease, message_id, owner, InboxStatus.PENDING.value),
+            )
+            == 1
+        )
+
+    async def mark_done(self, message_id: str, *, owner: str, now: float) -> bool:
+        return (
+            await self._update(
+                "UPDATE callback_inbox SET status = ?, updated_at = ?, next_attempt_at = NULL, "
+                "claimed_by = NULL, claimed_until = NULL WHERE message_id = ? AND status != ?",
+                (InboxStatus.DONE.value, now, message_id, InboxStatus.DONE.value),
+            )
+            == 1
+        )
+
+    async def mark_retry(
+        self, message_id: str, *, owner: str, error: str, next_attempt_at: float, now: float
+    ) -> bool:
+        return (
+            await self._update(
+                "UPDATE callback_inbox SET last_error = ?, updated_at = ?, next_attempt_at = ?, "
+                "claimed_by = NULL, claimed_until = NULL "
+                "WHERE message_id = ? AND claimed_by = ? AND status = ?",
+                (error, now, next_attempt_at, message_id, owner, InboxStatus.PENDING.value),
+            )
+            == 1
+        )
+
+    async def mark_failed(self, message_id: str, *, owner: str, error: str, now: float) -> bool:
+        return (
+            await self._update(
+                "UPDATE callback_inbox SET status = ?, last_error = ?, updated_at = ?, "
+                "next_attempt_at = NULL, claimed_by = NULL, claimed_until = NULL "
+                "WHERE message_id = ? AND claimed_by = ? AND status = ?",
+                (
+                    InboxStatus.FAILED.value,
+                    error,
+                    now,
+                    message_id,
+                    owner,
+                    InboxStatus.PENDING.value,
+                ),
+            )
+            == 1
+        )
+
+    async def release(self, message_ids: Iterable[str], *, owner: str, now: float) -> int:
+        ids = list(message_ids)
+
+        def operation(connection: sqlite3.Connection) -> int:
+            return sum(
+                connection.execute(
+                    "UPDATE callback_inbox SET next_attempt_at = ?, updated_at = ?, "
+                    "claimed_by = NULL, claimed_until = NULL "
+                    "WHERE message_id = ? AND claimed_by = ? AND status = ?",
+                    (now, now, one, owner, InboxStatus.PENDING.value),
+                ).rowcount
+                for one in ids
+            )
+
+        return await self._run(operation)
+
     async def due(self, now: float, limit: int) -> list[InboxEntry]:
         def operation(connection: sqlite3.Connection) -> list[InboxEntry]:
             rows = connection.execute(
-                f"SELECT {_COLUMNS} FROM callback_inbox WHERE status = ? "
-                "AND next_attempt_at <= ? ORDER BY next_attempt_at, received_at LIMIT ?",
-                (InboxStatus.PENDING.value, now, limit),
+                f"SELECT {COLUMNS} FROM callback_inbox WHERE status = ? "
+                "AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?) "
+                "ORDER BY next_attempt_at, received_at LIMIT ?",
+                (InboxStatus.PENDING.value, now, now, limit),
             ).fetchall()
-            return [_entry_from_row(row) for row in rows]
+            return [entry_from_row(row) for row in rows]
 
         return await self._run(operation)
 
     async def next_due_at(self, *, after: float) -> float | None:
         def operation(connection: sqlite3.Connection) -> float | None:
             row = connection.execute(
-                "SELECT MIN(next_attempt_at) FROM callback_inbox "
-                "WHERE status = ? AND next_attempt_at > ?",
+                f"SELECT MIN({DUE_AT_SQL}) FROM callback_inbox "
+                f"WHERE status = ? AND {DUE_AT_SQL} > ?",
                 (InboxStatus.PENDING.value, after),
             ).fetchone()
             value: float | None = row[0]
@@ -310,38 +532,12 @@ class SQLiteInbox(CallbackInbox):
 
         return await self._run(operation)
 
-    async def _update(self, sql: str, parameters: tuple[Any, ...]) -> None:
-        await self._run(lambda connection: connection.execute(sql, parameters))
-
-    async def mark_done(self, message_id: str, *, attempts: int, now: float) -> None:
-        await self._update(
-            "UPDATE callback_inbox SET status = ?, attempts = ?, updated_at = ?, "
-            "next_attempt_at = NULL WHERE message_id = ?",
-            (InboxStatus.DONE.value, attempts, now, message_id),
-        )
-
-    async def mark_retry(
-        self, message_id: str, *, attempts: int, error: str, next_attempt_at: float, now: float
-    ) -> None:
-        await self._update(
-            "UPDATE callback_inbox SET status = ?, attempts = ?, last_error = ?, updated_at = ?, "
-            "next_attempt_at = ? WHERE message_id = ?",
-            (InboxStatus.PENDING.value, attempts, error, now, next_attempt_at, message_id),
-        )
-
-    async def mark_failed(self, message_id: str, *, attempts: int, error: str, now: float) -> None:
-        await self._update(
-            "UPDATE callback_inbox SET status = ?, attempts = ?, last_error = ?, updated_at = ?, "
-            "next_attempt_at = NULL WHERE message_id = ?",
-            (InboxStatus.FAILED.value, attempts, error, now, message_id),
-        )
-
     async def get(self, message_id: str) -> InboxEntry | None:
         def operation(connection: sqlite3.Connection) -> InboxEntry | None:
             row = connection.execute(
-                f"SELECT {_COLUMNS} FROM callback_inbox WHERE message_id = ?", (message_id,)
+                f"SELECT {COLUMNS} FROM callback_inbox WHERE message_id = ?", (message_id,)
             ).fetchone()
-            return None if row is None else _entry_from_row(row)
+            return None if row is None else entry_from_row(row)
 
         return await self._run(operation)
 
@@ -352,11 +548,11 @@ class SQLiteInbox(CallbackInbox):
             where = "" if status is None else "WHERE status = ? "
             parameters: tuple[Any, ...] = () if status is None else (InboxStatus(status).value,)
             rows = connection.execute(
-                f"SELECT {_COLUMNS} FROM callback_inbox {where}"
+                f"SELECT {COLUMNS} FROM callback_inbox {where}"
                 "ORDER BY received_at, message_id LIMIT ?",
                 (*parameters, -1 if limit is None else limit),
             ).fetchall()
-            return [_entry_from_row(row) for row in rows]
+            return [entry_from_row(row) for row in rows]
 
         return await self._run(operation)
 
@@ -369,7 +565,7 @@ class SQLiteInbox(CallbackInbox):
         def operation(connection: sqlite3.Connection) -> int:
             sql = (
                 "UPDATE callback_inbox SET status = ?, attempts = 0, updated_at = ?, "
-                "next_attempt_at = ? WHERE status = ?"
+                "next_attempt_at = ?, claimed_by = NULL, claimed_until = NULL WHERE status = ?"
             )
             parameters = (InboxStatus.PENDING.value, moment, moment, InboxStatus.FAILED.value)
             if ids is None:
@@ -406,7 +602,8 @@ class MemoryInbox(CallbackInbox):
     """An inbox kept in memory. **Not durable**: everything is lost with the process.
 
     Meant for tests and experiments; a service should use :class:`SQLiteInbox` (or its own
-    durable implementation of :class:`CallbackInbox`).
+    durable implementation of :class:`CallbackInbox`). Receivers of one process may share it
+    (claims work as in the durable inboxes).
     """
 
     def __init__(self) -> None:
@@ -424,7 +621,7 @@ class MemoryInbox(CallbackInbox):
         message_id: str,
         message_type: str,
         platform: int | None,
-        timestamp_ms: int,
+        timestamp_ms: int | None,
         body: bytes,
         now: float,
     ) -> bool:
@@ -437,7 +634,7 @@ class MemoryInbox(CallbackInbox):
             message_id=message_id,
             message_type=message_type,
             platform=platform,
-            timestamp=dt.datetime.fromtimestamp(timestamp_ms / 1000, tz=dt.UTC),
+            timestamp=None if timestamp_ms is None else _utc(timestamp_ms / 1000),
             body=bytes(body),
             status=InboxStatus.PENDING,
             attempts=0,
@@ -449,59 +646,102 @@ class MemoryInbox(CallbackInbox):
         )
         return True
 
+    @staticmethod
+    def _due_at(entry: InboxEntry) -> float:
+        assert entry.next_attempt_at is not None
+        due = entry.next_attempt_at.timestamp()
+        if entry.claimed_until is not None:
+            due = max(due, entry.claimed_until.timestamp())
+        return due
+
     def _pending(self) -> list[InboxEntry]:
-        return [entry for entry in self._entries.values() if entry.status is InboxStatus.PENDING]
-
-    async def due(self, now: float, limit: int) -> list[InboxEntry]:
-        moment = dt.datetime.fromtimestamp(now, tz=dt.UTC)
-        ready = [
+        return [
             entry
-            for entry in self._pending()
-            if entry.next_attempt_at is not None and entry.next_attempt_at <= moment
+            for entry in self._entries.values()
+            if entry.status is InboxStatus.PENDING and entry.next_attempt_at is not None
         ]
-        ready.sort(key=lambda entry: (entry.next_attempt_at or moment, entry.received_at))
-        return ready[:limit]
 
-    async def next_due_at(self, *, after: float) -> float | None:
-        times = [
-            entry.next_attempt_at.timestamp()
-            for entry in self._pending()
-            if entry.next_attempt_at is not None and entry.next_attempt_at.timestamp() > after
-        ]
-        return min(times) if times else None
+    def _ready(self, now: float) -> list[InboxEntry]:
+        ready = [entry for entry in self._pending() if self._due_at(entry) <= now]
+        ready.sort(key=lambda entry: (entry.next_attempt_at, entry.received_at))
+        return ready
 
-    def _evolve(self, message_id: str, now: float, **changes: Any) -> None:
+    async def claim(self, *, owner: str, now: float, lease: float, limit: int) -> list[InboxEntry]:
+        check_claim_arguments(owner, lease, limit)
+        claimed: list[InboxEntry] = []
+        for entry in self._ready(now):
+            if len(claimed) >= limit:
+                break
+            if entry.claimed_by == owner:
+                continue
+            updated = attrs.evolve(
+                entry,
+                claimed_by=owner,
+                claimed_until=_utc(now + lease),
+                attempts=entry.attempts + 1,
+                updated_at=_utc(now),
+            )
+            self._entries[entry.message_id] = updated
+            claimed.append(updated)
+        return claimed
+
+    def _held(self, message_id: str, owner: str) -> InboxEntry | None:
         entry = self._entries.get(message_id)
-        if entry is not None:
-            moment = dt.datetime.fromtimestamp(now, tz=dt.UTC)
-            self._entries[message_id] = attrs.evolve(entry, updated_at=moment, **changes)
+        if entry is None or entry.status is not InboxStatus.PENDING or entry.claimed_by != owner:
+            return None
+        return entry
 
-    async def mark_done(self, message_id: str, *, attempts: int, now: float) -> None:
-        self._evolve(
-            message_id, now, status=InboxStatus.DONE, attempts=attempts, next_attempt_at=None
+    def _settle(self, entry: InboxEntry, now: float, **changes: Any) -> bool:
+        self._entries[entry.message_id] = attrs.evolve(
+            entry, updated_at=_utc(now), claimed_by=None, claimed_until=None, **changes
         )
+        return True
+
+    async def renew(self, message_id: str, *, owner: str, now: float, lease: float) -> bool:
+        entry = self._held(message_id, owner)
+        if entry is None:
+            return False
+        self._entries[message_id] = attrs.evolve(entry, claimed_until=_utc(now + lease))
+        return True
+
+    async def mark_done(self, message_id: str, *, owner: str, now: float) -> bool:
+        entry = self._entries.get(message_id)
+        if entry is None or entry.status is InboxStatus.DONE:
+            return False
+        return self._settle(entry, now, status=InboxStatus.DONE, next_attempt_at=None)
 
     async def mark_retry(
-        self, message_id: str, *, attempts: int, error: str, next_attempt_at: float, now: float
-    ) -> None:
-        self._evolve(
-            message_id,
-            now,
-            status=InboxStatus.PENDING,
-            attempts=attempts,
-            last_error=error,
-            next_attempt_at=_utc(next_attempt_at),
+        self, message_id: str, *, owner: str, error: str, next_attempt_at: float, now: float
+    ) -> bool:
+        entry = self._held(message_id, owner)
+        if entry is None:
+            return False
+        return self._settle(
+            entry, now, last_error=error, next_attempt_at=_utc(next_attempt_at)
         )
 
-    async def mark_failed(self, message_id: str, *, attempts: int, error: str, now: float) -> None:
-        self._evolve(
-            message_id,
-            now,
-            status=InboxStatus.FAILED,
-            attempts=attempts,
-            last_error=error,
-            next_attempt_at=None,
+    async def mark_failed(self, message_id: str, *, owner: str, error: str, now: float) -> bool:
+        entry = self._held(message_id, owner)
+        if entry is None:
+            return False
+        return self._settle(
+            entry, now, status=InboxStatus.FAILED, last_error=error, next_attempt_at=None
         )
+
+    async def release(self, message_ids: Iterable[str], *, owner: str, now: float) -> int:
+        count = 0
+        for message_id in message_ids:
+            entry = self._held(message_id, owner)
+            if entry is not None:
+                count += self._settle(entry, now, next_attempt_at=_utc(now))
+        return count
+
+    async def due(self, now: float, limit: int) -> list[InboxEntry]:
+        return self._ready(now)[:limit]
+
+    async def next_due_at(self, *, after: float) -> float | None:
+        times = [due for due in map(self._due_at, self._pending()) if due > after]
+        return min(times) if times else None
 
     async def get(self, message_id: str) -> InboxEntry | None:
         return self._entries.get(message_id)
@@ -527,8 +767,8 @@ class MemoryInbox(CallbackInbox):
             if entry.status is InboxStatus.FAILED and (
                 wanted is None or entry.message_id in wanted
             ):
-                self._evolve(
-                    entry.message_id,
+                self._settle(
+                    entry,
                     moment,
                     status=InboxStatus.PENDING,
                     attempts=0,

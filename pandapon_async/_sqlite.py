@@ -55,6 +55,11 @@ class SQLiteWorker:
     def started(self) -> bool:
         return self._executor is not None
 
+    @property
+    def connected(self) -> bool:
+        """Whether the file is open (WAL mode set, schema and ``on_connect`` applied)."""
+        return self._connection is not None
+
     def _connect(self) -> sqlite3.Connection:
         if self._connection is None:
             connection = sqlite3.connect(

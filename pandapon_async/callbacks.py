@@ -3,13 +3,16 @@
 - :func:`verify_signature` checks the ``Authorization`` header (HMAC-SHA256 of the raw body).
 - :func:`parse_message` turns a message into a :class:`CallbackMessage` with a typed body.
 - :class:`CallbackReceiver` serves them on aiohttp: it records each message durably in a
-  :class:`CallbackInbox` (:class:`SQLiteInbox` by default) before answering 200, and hands it
-  to your async handler once, in the background, with retries.
+  :class:`CallbackInbox` (:class:`SQLiteInbox` by default; :class:`PostgresInbox` for
+  several replicas, extra ``[postgres]``) before answering 200, and hands it to your async
+  handler once, in the background, with retries.
 
 See the README section "Receiving callbacks".
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from ._callback_message import (
     ALIBABA_ORDER_BUYER_REFUND,
@@ -38,6 +41,7 @@ from ._callback_message import (
     TAOBAO_ORDER_SHIPPED,
     TAOBAO_PREFIX,
     TAOBAO_PRICE_MODIFY,
+    BodyFieldError,
     CallbackEnvelope,
     CallbackMessage,
     CallbackParseError,
@@ -55,6 +59,7 @@ from ._callback_message import (
 from ._callback_receiver import (
     DEFAULT_CALLBACK_PATH,
     DEFAULT_INBOX_PATH,
+    DEFAULT_LEASE,
     DEFAULT_MAX_BODY_BYTES,
     DEFAULT_TIMESTAMP_TOLERANCE,
     CallbackHandler,
@@ -63,6 +68,20 @@ from ._callback_receiver import (
 )
 from ._inbox import CallbackInbox, InboxEntry, InboxStatus, MemoryInbox, SQLiteInbox
 from .errors import SignatureVerificationError
+
+if TYPE_CHECKING:
+    from ._postgres_inbox import PostgresInbox
+
+
+def __getattr__(name: str) -> Any:
+    # PostgresInbox lives beside its optional dependency (asyncpg); importing this module
+    # never imports it.
+    if name == "PostgresInbox":
+        from ._postgres_inbox import PostgresInbox
+
+        return PostgresInbox
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "ALIBABA_ORDER_BUYER_REFUND",
@@ -75,6 +94,7 @@ __all__ = [
     "ALIBABA_PRICE_MODIFY",
     "DEFAULT_CALLBACK_PATH",
     "DEFAULT_INBOX_PATH",
+    "DEFAULT_LEASE",
     "DEFAULT_MAX_BODY_BYTES",
     "DEFAULT_TIMESTAMP_TOLERANCE",
     "ORDER_BUYER_REFUND",
@@ -95,6 +115,7 @@ __all__ = [
     "TAOBAO_ORDER_SHIPPED",
     "TAOBAO_PREFIX",
     "TAOBAO_PRICE_MODIFY",
+    "BodyFieldError",
     "CallbackEnvelope",
     "CallbackHandler",
     "CallbackInbox",
@@ -106,6 +127,7 @@ __all__ = [
     "MemoryInbox",
     "MessagePlatform",
     "OrderEventBody",
+    "PostgresInbox",
     "ReceiveResult",
     "SQLiteInbox",
     "SignatureVerificationError",

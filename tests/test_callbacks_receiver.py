@@ -424,19 +424,47 @@ async def test_restart_handles_failed_and_pending_messages(tmp_path: Path) -> No
     assert all(entry.status is InboxStatus.DONE for entry in entries)
 
 
-async def test_body_the_library_cannot_type_is_kept_failed_not_lost() -> None:
+async def test_body_field_that_cannot_be_typed_is_handed_over_with_its_raw_value() -> None:
+    """Rule 6 and 7: a body field that fails typing never makes the message undeliverable;
+    the amount is not guessed (``None``) and its raw value reaches the handler."""
     handler = Handler()
     inbox = MemoryInbox()
     receiver = make_receiver(handler, inbox)
-    body = message_bytes(body={"orderId": "1", "totalAmount": "12.50"})
+    body = message_bytes(body={"orderId": "1", "totalAmount": "12.50", "payStatus": 2})
     async with serve(receiver) as url:
-        status, _ = await post(url, body)
+        status, payload = await post(url, body)
         await receiver.wait_idle()
-    [failed] = await inbox.list_failed()
     assert status == 200
-    assert handler.calls == 0
-    assert failed.last_error is not None and "messageBody.totalAmount" in failed.last_error
-    assert failed.body == body
+    [message] = handler.handled
+    assert message.is_typed
+    assert (message.body.order_id, message.body.pay_status) == ("1", 2)
+    assert message.body.total_amount is None
+    [error] = message.body_errors
+    assert (error.field, error.value) == ("messageBody.totalAmount", "12.50")
+    entry = await inbox.get(payload["messageId"])
+    assert entry is not None and entry.status is InboxStatus.DONE
+
+
+async def test_message_without_timestamp_is_accepted_and_handled() -> None:
+    """The platform documents ``timestamp`` as optional: refusing it would lose the message."""
+    handler = Handler()
+    receiver = make_receiver(handler, MemoryInbox())
+    for timestamp in (None, "missing"):
+        document = json.loads(message_bytes(str(timestamp)))
+        if timestamp is None:
+            document["timestamp"] = None
+        else:
+            del document["timestamp"]
+        body = json.dumps(document).encode()
+        async with serve(receiver) as url:
+            status, _ = await post(url, body)
+            again, payload = await post(url, body)
+            await receiver.wait_idle()
+        assert (status, again) == (200, 200)
+        entry = await receiver.inbox.get(payload["messageId"])
+        assert entry is not None and entry.timestamp is None and entry.deliveries == 2
+    assert [m.timestamp for m in handler.handled] == [None, None]
+    assert [m.body.order_id for m in handler.handled] == ["None", "missing"]
 
 
 async def test_handler_timeout_counts_as_a_failure() -> None:
@@ -526,17 +554,26 @@ async def test_inbox_records_once_and_tracks_state(tmp_path: Path, kind: str) ->
         assert [e.message_id for e in await inbox.due(1000.5, 10)] == ["a"]
         assert await inbox.next_due_at(after=1000.5) == 1001.0
 
-        await inbox.mark_retry("a", attempts=1, error="boom", next_attempt_at=2000.0, now=1002.0)
-        await inbox.mark_failed("b", attempts=3, error="bad", now=1002.0)
-        await inbox.mark_done("a", attempts=2, now=1003.0)
+        [a] = await inbox.claim(owner="r1", now=1001.5, lease=10.0, limit=1)
+        assert (a.message_id, a.attempts, a.claimed_by) == ("a", 1, "r1")
+        assert await inbox.mark_retry(
+            "a", owner="r1", error="boom", next_attempt_at=2000.0, now=1002.0
+        )
+        [b] = await inbox.claim(owner="r1", now=1002.0, lease=10.0, limit=5)
+        assert b.message_id == "b"
+        assert await inbox.mark_failed("b", owner="r1", error="bad", now=1002.0)
+        [a] = await inbox.claim(owner="r1", now=2000.0, lease=10.0, limit=5)
+        assert await inbox.mark_done("a", owner="r1", now=1003.0)
+        assert not await inbox.mark_done("a", owner="r1", now=1003.0)  # done is final
         a, b = await inbox.entries()
-        assert (a.status, a.attempts, a.deliveries, a.last_error) == (
+        assert (a.status, a.attempts, a.deliveries, a.last_error, a.claimed_by) == (
             InboxStatus.DONE,
             2,
             2,
             "boom",
+            None,
         )
-        assert (b.status, b.attempts, b.last_error) == (InboxStatus.FAILED, 3, "bad")
+        assert (b.status, b.attempts, b.last_error) == (InboxStatus.FAILED, 1, "bad")
         assert [e.message_id for e in await inbox.list_failed()] == ["b"]
 
         assert await inbox.requeue_failed(["nope"], now=1004.0) == 0
