@@ -63,6 +63,8 @@ def test_price_change_types_keep_their_own_bodies() -> None:
     assert isinstance(sister.body, OrderEventBody)
 
 
-def test_a_prefixed_type_with_a_malformed_body_is_refused_naming_the_field() -> None:
+def test_a_prefixed_type_with_a_malformed_body_is_typed_leniently_or_refused_when_strict() -> None:
+    lenient = parse_message(message("1688_ORDER_PAY_SUCCESS", {"totalAmount": "ten"}))
+    assert [error.field for error in lenient.body_errors] == ["messageBody.totalAmount"]
     with pytest.raises(ValueError, match=r"messageBody\.totalAmount"):
-        parse_message(message("1688_ORDER_PAY_SUCCESS", {"totalAmount": "ten"}))
+        parse_message(message("1688_ORDER_PAY_SUCCESS", {"totalAmount": "ten"}), strict=True)
