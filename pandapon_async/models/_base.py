@@ -37,6 +37,7 @@ __all__ = [
     "Model",
     "Request",
     "converter",
+    "decimal_text",
     "fen_to_yuan",
     "field",
     "is_missing",
@@ -44,6 +45,7 @@ __all__ = [
     "optional",
     "required",
     "structure",
+    "structure_bool",
     "to_camel",
     "unstructure",
     "wire_name",
@@ -60,6 +62,8 @@ _MIN_ITEMS: Final = "pandapon_min_items"
 _MAX_ITEMS: Final = "pandapon_max_items"
 _RANGE: Final = "pandapon_range"
 _UNIQUE: Final = "pandapon_unique"
+_DIGITS: Final = "pandapon_digits"
+_BLANK_OK: Final = "pandapon_blank_ok"
 
 
 class MissingType(enum.Enum):
@@ -105,6 +109,8 @@ def field(
     unique: bool = False,
     repr: bool = True,
     is_required: bool = False,
+    digits: bool = False,
+    blank_ok: bool = False,
 ) -> Any:
     """An attrs field with its wire name and wire type.
 
@@ -124,6 +130,10 @@ def field(
         metadata[_RANGE] = value_range
     if unique:
         metadata[_UNIQUE] = True
+    if digits:
+        metadata[_DIGITS] = True
+    if blank_ok:
+        metadata[_BLANK_OK] = True
     if is_required:
         metadata[_REQUIRED] = True
     if factory is not None:
@@ -139,10 +149,17 @@ def required(
     max_items: int | None = None,
     value_range: tuple[int, int] | None = None,
     unique: bool = False,
+    digits: bool = False,
+    blank_ok: bool = False,
 ) -> Any:
-    """A request field that must be given: checked before sending (``ValueError`` naming it)."""
+    """A request field that must be given: checked before sending (``ValueError`` naming it).
+
+    A required string must not be empty or blank (unless ``blank_ok``). ``digits=True``: an
+    identifier sent as a string that must be ASCII digits (``"12a"`` is refused, nothing sent).
+    """
     return field(name, wire=wire, default=None, min_items=min_items, max_items=max_items,
-                 value_range=value_range, unique=unique, is_required=True)
+                 value_range=value_range, unique=unique, is_required=True, digits=digits,
+                 blank_ok=blank_ok)
 
 
 def optional(
@@ -152,10 +169,11 @@ def optional(
     min_items: int | None = None,
     max_items: int | None = None,
     value_range: tuple[int, int] | None = None,
+    digits: bool = False,
 ) -> Any:
     """A request field that may be left out (``None`` is not sent)."""
     return field(name, wire=wire, default=None, min_items=min_items, max_items=max_items,
-                 value_range=value_range)
+                 value_range=value_range, digits=digits)
 
 
 def json_text(name: str | None = None, *, required_: bool = False) -> Any:
@@ -170,6 +188,9 @@ def wire_name(attribute: attrs.Attribute[Any]) -> str:
     return name if name is not None else to_camel(attribute.name)
 
 
+_MODEL_BOOKKEEPING: Final = frozenset({"extra", "_absent_keys"})
+
+
 @attrs.define(kw_only=True)
 class Model:
     """Base of every response model (subclasses use ``attrs.define(kw_only=True, repr=False)``
@@ -180,12 +201,17 @@ class Model:
     """
 
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
+    # Wire keys of defaulted fields (lists, ``""``) the platform did not send: re-encoding
+    # leaves them out again, while an empty list it did send comes back.
+    _absent_keys: frozenset[str] = attrs.field(
+        factory=frozenset, init=False, repr=False, eq=False
+    )
 
     def __repr__(self) -> str:
         shown = ", ".join(
             f"{a.name}={getattr(self, a.name)!r}"
             for a in attrs.fields(type(self))
-            if a.name != "extra" and getattr(self, a.name) is not MISSING
+            if a.name not in _MODEL_BOOKKEEPING and getattr(self, a.name) is not MISSING
         )
         return f"{type(self).__name__}({shown})"
 
@@ -251,20 +277,97 @@ def _structure_str(value: Any, _: Any) -> str:
     return str(value)
 
 
+_TRUE_TEXT: Final = frozenset({"true", "1"})
+_FALSE_TEXT: Final = frozenset({"false", "0"})
+
+
 def _structure_bool(value: Any, _: Any) -> bool:
-    if isinstance(value, bool):
-        return value
+    # One rule everywhere (a ``"false"`` read as True once made a failed cancel look done):
+    # true/false, 1/0 and their text forms; anything else is an error, never a guess.
+    if value is True or value is False:
+        return bool(value)
+    if isinstance(value, int) and value in (0, 1):
+        return value == 1
     if isinstance(value, str):
-        return value.strip().lower() in ("true", "1", "yes")
-    return bool(value)
+        text = value.strip().lower()
+        if text in _TRUE_TEXT:
+            return True
+        if text in _FALSE_TEXT:
+            return False
+    raise ValueError(f"not a boolean: {value!r}")
+
+
+def structure_bool(value: Any, field_path: str) -> bool:
+    """The one boolean rule for a value outside a model (a bare ``data``), errors naming it."""
+    try:
+        return _structure_bool(value, bool)
+    except ValueError as error:
+        raise ValueError(f"{field_path}: {error}") from None
+
+
+def _structure_int(value: Any, _: Any) -> int:
+    # Integer fields carry fen and counts: a fraction or a boolean is refused, never truncated.
+    if value.__class__ is int:
+        return int(value)
+    if isinstance(value, bool):
+        raise ValueError(f"not an integer: {value!r}")
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        if value.is_integer():
+            return int(value)
+        raise ValueError(f"not a whole number: {value!r}")
+    if isinstance(value, Decimal):
+        if value.is_finite() and value == value.to_integral_value():
+            return int(value)
+        raise ValueError(f"not a whole number: {value!r}")
+    if isinstance(value, str):
+        text = value.strip()
+        if re.fullmatch(r"[+-]?[0-9]+", text):
+            return int(text)
+        raise ValueError(f"not an integer: {value!r}")
+    raise ValueError(f"not an integer: {value!r}")
+
+
+class _TextDecimal(Decimal):
+    """A :class:`~decimal.Decimal` the platform sent as a JSON string: it re-encodes as one.
+
+    Rule 7: yuan amounts re-encode as the platform sent them (``"89.57"`` stays text, ``6.15``
+    stays a number). Arithmetic gives plain Decimals; equality and hashing are Decimal's.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"Decimal('{self}')"
 
 
 def _structure_decimal(value: Any, _: Any) -> Decimal:
     # str() first: the float 6.15 becomes Decimal('6.15'), not its binary expansion.
+    if isinstance(value, bool):
+        raise ValueError(f"not a decimal amount: {value!r}")
     try:
-        return value if isinstance(value, Decimal) else Decimal(str(value))
+        if isinstance(value, Decimal):
+            return value
+        if isinstance(value, str):
+            return _TextDecimal(value.strip())
+        return Decimal(str(value))
     except InvalidOperation:
         raise ValueError(f"not a decimal amount: {value!r}") from None
+
+
+def decimal_text(value: Decimal) -> str:
+    """A Decimal as plain decimal text, never with an exponent (``0.00001``, not ``1E-5``)."""
+    if not value.is_finite():
+        raise ValueError(f"not a finite decimal: {value!r}")
+    text = format(value, "f")
+    return text
+
+
+def _unstructure_decimal(value: Decimal) -> Any:
+    if isinstance(value, _TextDecimal):
+        return decimal_text(value)
+    return float(value)
 
 
 def _structure_any(value: Any, _: Any) -> Any:
@@ -273,9 +376,10 @@ def _structure_any(value: Any, _: Any) -> Any:
 
 converter.register_structure_hook(str, _structure_str)
 converter.register_structure_hook(bool, _structure_bool)
+converter.register_structure_hook(int, _structure_int)
 converter.register_structure_hook(Decimal, _structure_decimal)
 converter.register_structure_hook(typing.Any, _structure_any)
-converter.register_unstructure_hook(Decimal, float)
+converter.register_unstructure_hook(Decimal, _unstructure_decimal)
 converter.register_unstructure_hook_func(
     lambda tp: isinstance(tp, type) and issubclass(tp, enum.Enum), lambda member: member.value
 )
@@ -378,8 +482,9 @@ converter.register_structure_hook_factory(_is_list, _list_hook_factory)
 
 
 def _to_wire_int(value: Any) -> Any:
+    # The same rule as the request check: ASCII digits only ("١٢٣" or "²" are not numbers here).
     if isinstance(value, str):
-        return int(value) if value.isdigit() else value
+        return int(value) if value.isascii() and value.isdigit() else value
     if isinstance(value, list | tuple):
         return [_to_wire_int(v) for v in value]
     return value
@@ -417,6 +522,9 @@ def _unstructure_hook_for(attribute: attrs.Attribute[Any]) -> Callable[[Any], An
         return wire_hook
 
     def unstructure_field(value: Any) -> Any:
+        if isinstance(value, Decimal):
+            # Filters such as priceStart go out as plain text: "0.00001", never "1e-05".
+            return decimal_text(value) if kind == "str" else _unstructure_decimal(value)
         return wire_hook(converter.unstructure(value))
 
     return unstructure_field
@@ -430,21 +538,50 @@ def _is_request(tp: Any) -> bool:
     return isinstance(tp, type) and issubclass(tp, Request) and attrs.has(tp)
 
 
+_STRICT_SCALARS: Final = (int, bool, Decimal)
+
+
+def _named_scalar_hook(tp: Any, path: str) -> Callable[[Any, Any], Any] | None:
+    """For int, bool and Decimal fields: the converter's hook, its errors naming the field.
+
+    These are the fields whose rules refuse values (a fraction of a fen, ``"maybe"`` as a
+    boolean); the error says which field of which model, not just which value.
+    """
+    plain = [a for a in get_args(tp) if a is not _NONE_TYPE and not _is_missing_arg(a)] \
+        if _is_union(tp) else [tp]
+    if len(plain) != 1 or plain[0] not in _STRICT_SCALARS:
+        return None
+    hook = converter.get_structure_hook(tp)
+
+    def structure(value: Any, type_: Any) -> Any:
+        try:
+            return hook(value, type_)
+        except (ValueError, TypeError) as error:
+            raise ValueError(f"{path}: {error}") from None
+
+    return structure
+
+
 def _model_structure_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
     attrs.resolve_types(cls)
     overrides: dict[str, Any] = {"extra": override(omit=True)}
     known: set[str] = set()
+    defaulted: set[str] = set()
     for attribute in attrs.fields(cls):
-        if attribute.name == "extra":
+        if attribute.name in _MODEL_BOOKKEEPING:
             continue
         name = wire_name(attribute)
         known.add(name)
-        overrides[attribute.name] = override(rename=name)
+        if attribute.default is not MISSING:
+            defaulted.add(name)
+        hook = _named_scalar_hook(attribute.type, f"{cls.__name__}.{name}")
+        overrides[attribute.name] = override(rename=name, struct_hook=hook)
     base = make_dict_structure_fn(
         cls, converter, _cattrs_forbid_extra_keys=False, _cattrs_detailed_validation=False,
         **overrides,
     )
     known_keys = frozenset(known)
+    defaulted_keys = frozenset(defaulted)
     class_name = cls.__name__
 
     def structure(data: Any, _: Any) -> Model:
@@ -456,6 +593,8 @@ def _model_structure_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
         obj = base(data, cls)
         if not known_keys.issuperset(data):
             obj.extra = {k: v for k, v in data.items() if k not in known_keys}
+        if defaulted_keys and not defaulted_keys.issubset(data):
+            obj._absent_keys = defaulted_keys.difference(data)
         return obj
 
     return structure
@@ -469,14 +608,16 @@ def _unstructure_overrides(
 ) -> dict[str, Any]:
     overrides: dict[str, Any] = {}
     for attribute in attrs.fields(cls):
-        if attribute.name == omit_name:
+        if attribute.name == omit_name or attribute.name == "_absent_keys":
             overrides[attribute.name] = override(omit=True)
             continue
         # Absent (MISSING), unset (None) and empty-collection defaults are left out; a real
         # default value (``currency="CNY"``) is sent.
         default = attribute.default
-        omit = response or default is None or default is MISSING or isinstance(
-            default, _FACTORY_TYPE
+        # A response re-encodes what the platform sent: only absent (MISSING) keys are left
+        # out; an empty list or an empty string was sent and comes back (``payFailOrders: []``).
+        omit = default is MISSING if response else (
+            default is None or default is MISSING or isinstance(default, _FACTORY_TYPE)
         )
         overrides[attribute.name] = override(
             rename=wire_name(attribute),
@@ -493,6 +634,9 @@ def _model_unstructure_factory(cls: type[Model]) -> Callable[[Model], dict[str, 
 
     def unstructure(obj: Model) -> dict[str, Any]:
         data = base(obj)
+        if obj._absent_keys:
+            for key in obj._absent_keys:
+                data.pop(key, None)
         if obj.extra:
             return {**obj.extra, **data}
         return data
@@ -665,6 +809,16 @@ def _check_metadata(attribute: attrs.Attribute[Any], value: Any, path: str) -> N
                 raise ValueError(
                     f"{path} must be a string of digits (sent as a JSON number), got {item!r}"
                 )
+            if isinstance(item, str) and len(item) > 1 and item[0] == "0":
+                # "0012" would go out as the number 12: another order. Refuse, never guess.
+                raise ValueError(
+                    f"{path} must not have leading zeros (sent as a JSON number), got {item!r}"
+                )
+    if metadata.get(_DIGITS):
+        items = value if isinstance(value, list | tuple) else [value]
+        for item in items:
+            if not (isinstance(item, str) and item.isascii() and item.isdigit()):
+                raise ValueError(f"{path} must be a non-empty string of digits, got {item!r}")
 
 
 @attrs.frozen
@@ -673,12 +827,13 @@ class _FieldCheck:
 
     name: str
     required: bool
+    not_blank: bool
     json_text: bool
     check: Callable[[Any, str], None]
     check_metadata: Callable[[Any, str], None] | None
 
 
-_CHECKED_METADATA: Final = (_MIN_ITEMS, _MAX_ITEMS, _UNIQUE, _RANGE, _WIRE_KIND)
+_CHECKED_METADATA: Final = (_MIN_ITEMS, _MAX_ITEMS, _UNIQUE, _RANGE, _WIRE_KIND, _DIGITS)
 
 
 def _type_check(tp: Any) -> Callable[[Any, str], None]:
@@ -718,6 +873,8 @@ def _plan(cls: type) -> tuple[_FieldCheck, ...]:
             _FieldCheck(
                 name=attribute.name,
                 required=bool(attribute.metadata.get(_REQUIRED)),
+                not_blank=bool(attribute.metadata.get(_REQUIRED))
+                and not attribute.metadata.get(_BLANK_OK),
                 json_text=attribute.metadata.get(_WIRE_KIND) == "json",
                 check=_type_check(hints[attribute.name]),
                 check_metadata=_metadata_check(attribute),
@@ -735,6 +892,8 @@ def _validate(obj: Any, prefix: str = "") -> None:
             if field_check.required:
                 raise ValueError(f"{path} is required")
             continue
+        if field_check.not_blank and value.__class__ is str and not value.strip():
+            raise ValueError(f"{path} must not be empty or blank")
         if field_check.json_text and isinstance(value, str):
             continue
         field_check.check(value, path)

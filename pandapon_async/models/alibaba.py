@@ -336,7 +336,7 @@ class AlibabaOrderPreview(Model):
     error_msg: str | Missing | None = field()
     post_fee_by_desc_offer_list: list[str] | Missing | None = field(wire="int")
     consign_offer_list: list[str] | Missing | None = field(wire="int")
-    unsupported_cross_border_pay_offer_list: list[str] | Missing | None = field(wire="int")
+    unsupported_cross_border_pay_offer_list: list[str] | Missing | None = field()
 
 
 # --- goods ---------------------------------------------------------------------------------------
@@ -545,13 +545,15 @@ class OrderEntryCount(Request):
 
 @attrs.define(kw_only=True)
 class BatchPayRequest(Request):
-    order_ids: Sequence[str] = required(min_items=1, max_items=BATCH_PAY_MAX_ORDERS, unique=True)
+    order_ids: Sequence[str] = required(
+        min_items=1, max_items=BATCH_PAY_MAX_ORDERS, unique=True, digits=True
+    )
 
 
 @attrs.define(kw_only=True)
 class AlibabaOrderDetailRequest(Request):
     web_site: str = required()
-    order_id: str = required()
+    order_id: str = required(digits=True)
 
 
 @attrs.define(kw_only=True)
@@ -570,7 +572,7 @@ class AlibabaConfirmReceiptRequest(Request):
 
 @attrs.define(kw_only=True)
 class AlibabaOrderIdRequest(Request):
-    order_id: str = required()
+    order_id: str = required(digits=True)
 
 
 @attrs.define(kw_only=True)
@@ -624,7 +626,7 @@ class AlibabaProductDetailRequest(Request):
 
 @attrs.define(kw_only=True)
 class AlibabaKeywordSearchRequest(Request):
-    keyword: str = required()
+    keyword: str = required(blank_ok=True)  # not required by the docs: "" browses
     begin_page: int | None = optional(value_range=(1, 1_000_000))
     page_size: int | None = optional(value_range=(1, 100))
     country: str | None = optional()

@@ -395,12 +395,14 @@ class TaobaoBatchCheckRequest(Request):
 
 @attrs.define(kw_only=True)
 class TaobaoItemIdRequest(Request):
+    # Not digits only: PandaPon hands out obfuscated Taobao item ids ("-ZM9TBrK...").
     item_id: str = required()
 
 
 @attrs.define(kw_only=True)
 class TaobaoSourceProductRequest(Request):
     language: str | None = optional()
+    # Not digits only: PandaPon hands out obfuscated Taobao item ids ("-ZM9TBrK...").
     item_id: str = required()
 
 
@@ -423,15 +425,16 @@ class TaobaoCreateOrderRequest(Request):
 
 @attrs.define(kw_only=True)
 class TaobaoPayCertificateRequest(Request):
-    base64: str = required()
-    order_id: str = required()
+    # The documented example sends "" (its image elided); the platform judges the voucher.
+    base64: str = required(blank_ok=True)
+    order_id: str = required(digits=True)
 
 
 @attrs.define(kw_only=True)
 class TaobaoUpdateWarehouseRequest(Request):
     warehouse_address: str | None = optional()
     warehouse_name: str | None = optional()
-    order_id: str = required()
+    order_id: str = required(digits=True)
 
 
 @attrs.define(kw_only=True)
