@@ -5,7 +5,17 @@ from __future__ import annotations
 from ._client import DEFAULT_BASE_URL, PandaPonClient
 from ._credentials import Credentials
 from ._retry import RetryPolicy
-from ._signing import MD5Signer, Signer, compute_callback_signature, compute_signature
+from ._signing import (
+    GroupSigner,
+    MD5Signer,
+    QuerySignatureSigner,
+    RequestSigner,
+    SignedAttempt,
+    Signer,
+    compute_callback_signature,
+    compute_signature,
+    logistics_query_signer,
+)
 from ._throttle import GCRARateLimiter, RateLimiter
 from ._transport import CallOptions, RequestEvent, ResponseEvent
 from .bulk import (
@@ -52,6 +62,7 @@ __all__ = [
     "ConnectError",
     "Credentials",
     "GCRARateLimiter",
+    "GroupSigner",
     "Journal",
     "MD5Signer",
     "MemoryJournal",
@@ -61,18 +72,22 @@ __all__ = [
     "PandaPonClient",
     "PandaPonError",
     "Progress",
+    "QuerySignatureSigner",
     "RateLimitError",
     "RateLimiter",
     "RequestEvent",
+    "RequestSigner",
     "ResponseEvent",
     "RetryPolicy",
     "SQLiteInbox",
     "SQLiteJournal",
     "ServerError",
     "SignatureVerificationError",
+    "SignedAttempt",
     "Signer",
     "TransportError",
     "__version__",
     "compute_callback_signature",
     "compute_signature",
+    "logistics_query_signer",
 ]

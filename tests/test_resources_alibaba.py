@@ -153,7 +153,7 @@ async def test_preview_create_and_batch_create(
         offer_map_id=offer.offer_map_id, spec_id=offer.skus[0].spec_id, quantity=1)])
     assert v2.order_preview_result[0].status is True
 
-    created = await client.alibaba.orders.create(ADDRESS, cargo)
+    created = await client.alibaba.orders.create(ADDRESS, cargo, flow="general")
     assert created["success"] is True
 
     two_sellers = [
@@ -164,7 +164,7 @@ async def test_preview_create_and_batch_create(
     assert len((await client.alibaba.orders.preview_batch(ADDRESS, two_sellers))
                ["orderPreviewResuslt"]) == 2
     batch = await client.alibaba.orders.batch_create(ADDRESS, two_sellers, flow="general")
-    batch_v2 = await client.alibaba.orders.batch_create_v2(ADDRESS, two_sellers)
+    batch_v2 = await client.alibaba.orders.batch_create_v2(ADDRESS, two_sellers, flow="general")
     assert len(batch["result"]) == len(batch_v2["result"]) == 2
 
 
@@ -245,6 +245,6 @@ async def test_cart_list_edit_preview_and_order(
     assert rows[cart_id].quantity == 3
     preview = await client.alibaba.cart.preview_order([cart_id], address=ADDRESS)
     assert preview["orderPreviewResuslt"]
-    created = await client.alibaba.cart.create_order([cart_id], address=ADDRESS)
+    created = await client.alibaba.cart.create_order([cart_id], flow="general", address=ADDRESS)
     assert created["success"] is True
     assert cart_id not in row_ids(await client.alibaba.cart.list_items())

@@ -64,6 +64,7 @@ _RANGE: Final = "pandapon_range"
 _UNIQUE: Final = "pandapon_unique"
 _DIGITS: Final = "pandapon_digits"
 _BLANK_OK: Final = "pandapon_blank_ok"
+_ALIASES: Final = "pandapon_aliases"
 
 
 class MissingType(enum.Enum):
@@ -111,8 +112,13 @@ def field(
     is_required: bool = False,
     digits: bool = False,
     blank_ok: bool = False,
+    aliases: tuple[str, ...] = (),
 ) -> Any:
     """An attrs field with its wire name and wire type.
+
+    ``aliases``: other wire spellings of a response key (v1 ``logisticCompanyCode``, v2
+    ``logisticsCompanyCode``); the first present is read, and re-encoding writes back the
+    spelling that was received.
 
     Responses default to :data:`MISSING`; requests use :func:`request`'s ``None`` default (a
     ``None`` request field is not sent).
@@ -134,6 +140,8 @@ def field(
         metadata[_DIGITS] = True
     if blank_ok:
         metadata[_BLANK_OK] = True
+    if aliases:
+        metadata[_ALIASES] = aliases
     if is_required:
         metadata[_REQUIRED] = True
     if factory is not None:
@@ -567,6 +575,7 @@ def _model_structure_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
     overrides: dict[str, Any] = {"extra": override(omit=True)}
     known: set[str] = set()
     defaulted: set[str] = set()
+    aliased: list[tuple[str, str]] = []
     for attribute in attrs.fields(cls):
         if attribute.name in _MODEL_BOOKKEEPING:
             continue
@@ -574,6 +583,8 @@ def _model_structure_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
         known.add(name)
         if attribute.default is not MISSING:
             defaulted.add(name)
+        for alias in attribute.metadata.get(_ALIASES, ()):
+            aliased.append((name, alias))
         hook = _named_scalar_hook(attribute.type, f"{cls.__name__}.{name}")
         overrides[attribute.name] = override(rename=name, struct_hook=hook)
     base = make_dict_structure_fn(
@@ -582,6 +593,7 @@ def _model_structure_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
     )
     known_keys = frozenset(known)
     defaulted_keys = frozenset(defaulted)
+    aliases = tuple(aliased)
     class_name = cls.__name__
 
     def structure(data: Any, _: Any) -> Model:
@@ -590,11 +602,21 @@ def _model_structure_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
             return cls()
         if data.__class__ is not dict and not isinstance(data, Mapping):
             raise ValueError(f"{class_name}: expected a JSON object, got {type(data).__name__}")
-        obj = base(data, cls)
+        received: Mapping[str, Any] = data
+        spelled_otherwise: list[str] = []
+        for name, alias in aliases:
+            if name not in data and alias in data:
+                # Read the other spelling; it stays in ``extra`` as sent, so re-encoding
+                # writes it back under the name it came with.
+                received = {**received, name: data[alias]}
+                spelled_otherwise.append(name)
+        obj = base(received, cls)
         if not known_keys.issuperset(data):
             obj.extra = {k: v for k, v in data.items() if k not in known_keys}
         if defaulted_keys and not defaulted_keys.issubset(data):
             obj._absent_keys = defaulted_keys.difference(data)
+        if spelled_otherwise:
+            obj._absent_keys = obj._absent_keys.union(spelled_otherwise)
         return obj
 
     return structure
@@ -918,3 +940,7 @@ def validate_request(obj: Request) -> None:
     if not _is_request(type(obj)):
         raise ValueError(f"expected a request model, got {type(obj).__name__}")
     _validate(obj)
+    # Rules that span fields or depend on the endpoint (an address's required parts).
+    check_fields = getattr(obj, "check_fields", None)
+    if check_fields is not None:
+        check_fields()

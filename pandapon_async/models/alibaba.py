@@ -50,6 +50,7 @@ __all__ = [
     "AlibabaOrderReceiverInfo",
     "AlibabaOrderStatus",
     "AlibabaPayUrl",
+    "AlibabaPreviewBatchRequest",
     "AlibabaProduct",
     "AlibabaProductAttribute",
     "AlibabaProductDetailRequest",
@@ -587,6 +588,33 @@ class AlibabaOrderPreviewV2Request(Request):
     cargo_param_list: Sequence[AlibabaCargoV2] = required(min_items=1)
 
 
+CREATE_ADDRESS_FIELDS: tuple[str, ...] = (
+    "full_name", "mobile", "phone", "city_text", "province_text", "town_text", "address",
+)
+"""Address parts ``/alibaba/order/create`` marks required (its field table)."""
+PREVIEW_BATCH_ADDRESS_FIELDS: tuple[str, ...] = (
+    "full_name", "mobile", "city_text", "province_text", "address",
+)
+"""Address parts ``/alibaba/order/create/previewbatch`` marks required. Its field table also
+marks ``phone``, but its own documented example leaves ``phone`` out: the example wins."""
+_MAY_BE_EMPTY: frozenset[str] = frozenset({"phone", "town_text"})
+
+
+def check_address(address: AlibabaAddress, names: Sequence[str], path: str) -> None:
+    """``ValueError`` naming the first required address part that is missing.
+
+    ``phone`` and ``town_text`` must be given but may be ``""`` (many buyers have no landline,
+    many addresses no town level); the other parts must not be empty or blank.
+    """
+    for name in names:
+        value = getattr(address, name)
+        where = f"address_param.{name}"
+        if value is None:
+            raise ValueError(f"{where} is required by {path}")
+        if name not in _MAY_BE_EMPTY and not value.strip():
+            raise ValueError(f"{where} must not be empty or blank ({path})")
+
+
 @attrs.define(kw_only=True)
 class AlibabaCreateOrderRequest(Request):
     flow: str = required()
@@ -595,6 +623,24 @@ class AlibabaCreateOrderRequest(Request):
     trade_type: str | None = optional()
     address_param: AlibabaAddress = required()
     cargo_param_list: Sequence[AlibabaCargo] = required(min_items=1)
+
+    def check_fields(self) -> None:
+        check_address(self.address_param, CREATE_ADDRESS_FIELDS, "/alibaba/order/create")
+
+
+@attrs.define(kw_only=True)
+class AlibabaPreviewBatchRequest(Request):
+    """``POST /alibaba/order/create/previewbatch``: every cargo line names its seller."""
+
+    address_param: AlibabaAddress = required()
+    cargo_param_list: Sequence[AlibabaCargo] = required(min_items=1)
+
+    def check_fields(self) -> None:
+        path = "/alibaba/order/create/previewbatch"
+        check_address(self.address_param, PREVIEW_BATCH_ADDRESS_FIELDS, path)
+        for index, cargo in enumerate(self.cargo_param_list):
+            if cargo.seller_open_id is None or not cargo.seller_open_id.strip():
+                raise ValueError(f"cargo_param_list[{index}].seller_open_id is required by {path}")
 
 
 @attrs.define(kw_only=True)

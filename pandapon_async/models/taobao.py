@@ -210,9 +210,12 @@ class TaobaoLogisticsDetail(Model):
 
 @attrs.define(kw_only=True, repr=False)
 class TaobaoLogisticsCompany(Model):
-    """A logistics company. The platform spells the code ``logisticCompanyCode``."""
+    """A logistics company. v1 answers spell the code ``logisticCompanyCode``, the v2 refund
+    query ``logisticsCompanyCode``: both are read into ``logistics_company_code``."""
 
-    logistics_company_code: str | Missing | None = field("logisticCompanyCode")
+    logistics_company_code: str | Missing | None = field(
+        "logisticCompanyCode", aliases=("logisticsCompanyCode",)
+    )
     logistics_company_name: str | Missing | None = field()
 
 

@@ -29,6 +29,7 @@ from ..models.alibaba import (
     AlibabaOrderPreviewRequest,
     AlibabaOrderPreviewV2Request,
     AlibabaPayUrl,
+    AlibabaPreviewBatchRequest,
     AlibabaProduct,
     AlibabaProductDetailRequest,
     AlibabaProductListItem,
@@ -109,7 +110,7 @@ BATCH_SUBMIT_TO_PAY = endpoint(
 )
 PREVIEW_BATCH = endpoint(
     "alibaba.orders.preview_batch", "POST", "/alibaba/order/create/previewbatch",
-    idempotent=True, request=AlibabaOrderPreviewRequest, response=Any,
+    idempotent=True, request=AlibabaPreviewBatchRequest, response=Any,
 )
 BATCH_CREATE = endpoint(
     "alibaba.orders.batch_create", "POST", "/alibaba/order/batch/create",
@@ -554,9 +555,10 @@ class AlibabaOrders(Resource):
         self, address: AlibabaAddress, cargo: Sequence[AlibabaCargo]
     ) -> Any:
         """Preview orders across different sellers (``POST /alibaba/order/create/previewbatch``;
-        each cargo line names its ``seller_open_id``). The answer's schema is not public: the raw
-        ``data`` is returned."""
-        return await self._call(PREVIEW_BATCH, AlibabaOrderPreviewRequest(
+        each cargo line must name its ``seller_open_id``, and ``address`` its full name, mobile,
+        city, province and street: ``ValueError`` otherwise, nothing sent). The answer's schema
+        is not public: the raw ``data`` is returned."""
+        return await self._call(PREVIEW_BATCH, AlibabaPreviewBatchRequest(
             address_param=address, cargo_param_list=cargo,
         ))
 
@@ -565,13 +567,19 @@ class AlibabaOrders(Resource):
         address: AlibabaAddress,
         cargo: Sequence[AlibabaCargo],
         *,
-        flow: str = "general",
+        flow: str,
         message: str | None = None,
         shop_promotion_id: str | None = None,
         trade_type: str | None = None,
     ) -> Any:
         """Create a one-seller order (``POST /alibaba/order/create``). Not idempotent. The
-        answer's schema is not public: the raw ``data`` is returned."""
+        answer's schema is not public: the raw ``data`` is returned.
+
+        ``flow`` is required (a business choice, never defaulted): the documented values are
+        ``"general"`` (an ordinary order) and ``"fenxiaonew"`` (a dropshipping order).
+        ``address`` must carry full name, mobile, phone, city, province, town and street
+        (``phone`` and ``town_text`` may be ``""``); ``ValueError`` names a missing part.
+        """
         return await self._call(CREATE, AlibabaCreateOrderRequest(
             flow=flow, message=message, shop_promotion_id=shop_promotion_id,
             trade_type=trade_type, address_param=address, cargo_param_list=cargo,
@@ -599,13 +607,13 @@ class AlibabaOrders(Resource):
         address: AlibabaAddress,
         cargo: Sequence[AlibabaCargo],
         *,
-        flow: str = "general",
+        flow: str,
         message: str | None = None,
         shop_promotion_id: str | None = None,
         trade_type: str | None = None,
     ) -> Any:
         """:meth:`batch_create` through the v2 endpoint (``POST /v2/alibaba/order/batch/create``;
-        ``flow`` is required there)."""
+        ``flow`` is required there: ``"general"`` or ``"fenxiaonew"``, never defaulted)."""
         return await self._call(BATCH_CREATE_V2, AlibabaBatchCreateOrderRequest(
             flow=flow, message=message, shop_promotion_id=shop_promotion_id,
             trade_type=trade_type, address_param=address, cargo_param_list=cargo,
@@ -767,7 +775,7 @@ class AlibabaCart(Resource):
         self,
         cart_ids: Sequence[str],
         *,
-        flow: str = "general",
+        flow: str,
         address: AlibabaAddress | None = None,
         message: str | None = None,
         shop_promotion_id: str | None = None,
@@ -776,7 +784,8 @@ class AlibabaCart(Resource):
         staff_name: str | None = None,
     ) -> Any:
         """Create orders from cart rows (``POST /alibaba/cart/create/order``). Not idempotent;
-        raw ``data`` returned (schema not public)."""
+        raw ``data`` returned (schema not public). ``flow`` is required (``"general"`` or
+        ``"fenxiaonew"``), never defaulted."""
         return await self._call(CART_CREATE_ORDER, AlibabaCartCreateOrderRequest(
             flow=flow, message=message, shop_promotion_id=shop_promotion_id,
             trade_type=trade_type, address_param=address, cart_ids=cart_ids, user_id=user_id,
