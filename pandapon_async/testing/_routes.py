@@ -284,7 +284,8 @@ def _order_id_arg(args: Mapping[str, Any], name: str = "orderId") -> str:
     return str(value).strip()
 
 
-def _taobao_logistics(state: FakeState, sub_id: str, *, v2: bool) -> dict[str, Any]:
+def _taobao_logistics(state: FakeState, sub_id: str) -> dict[str, Any]:
+    # v1 and v2 answer the same documented shape: partner, receiver and goods included.
     order, line = state.taobao_sub_order(sub_id)
     time_text = format_plain_time(order.create_time)
     trace = {"statusDesc": "运输中", "province": "浙江省", "city": "杭州市", "district": "余杭区",
@@ -292,17 +293,16 @@ def _taobao_logistics(state: FakeState, sub_id: str, *, v2: bool) -> dict[str, A
              "standerdDesc": "【杭州市】 快件已发往 广州中心", "status": "TRANSPORT",
              "nextCity": "广州市", "nextNodeName": "广州中心"}
     detail: dict[str, Any] = {"mailNo": f"YT{sub_id}", "logisticsTraces": [trace]}
-    if v2:
-        receiver = order.receiver
-        detail["logisticsPartner"] = [{"companyImageUrl": "", "company": "圆通速递",
-                                       "companyContact": "95554"}]
-        detail["receiver"] = {"zipCode": receiver.get("zip"), "address": receiver.get("address"),
-                              "province": receiver.get("state"), "city": receiver.get("city"),
-                              "district": receiver.get("district"),
-                              "phone": receiver.get("mobile_phone") or receiver.get("phone"),
-                              "name": receiver.get("name")}
-        detail["logisticsGoods"] = [{"title": str(line.get("title") or "商品"), "property": "",
-                                     "imageUrl": "", "quantity": str(line.get("quantity"))}]
+    receiver = order.receiver
+    detail["logisticsPartner"] = [{"companyImageUrl": "", "company": "圆通速递",
+                                   "companyContact": "95554"}]
+    detail["receiver"] = {"zipCode": receiver.get("zip"), "address": receiver.get("address"),
+                          "province": receiver.get("state"), "city": receiver.get("city"),
+                          "district": receiver.get("district"),
+                          "phone": receiver.get("mobile_phone") or receiver.get("phone"),
+                          "name": receiver.get("name")}
+    detail["logisticsGoods"] = [{"title": str(line.get("title") or "商品"), "property": "",
+                                 "imageUrl": "", "quantity": str(line.get("quantity"))}]
     return {"purchaseOrderOuterId": sub_id, "pnmLogisticsDetails": [detail]}
 
 
@@ -491,11 +491,11 @@ def h_taobao_im_link(state: FakeState, args: dict[str, Any], _: str | None) -> A
 
 
 def h_taobao_logistics(state: FakeState, args: dict[str, Any], _: str | None) -> Any:
-    return _taobao_logistics(state, _order_id_arg(args, "subPurchaseOrderId"), v2=False)
+    return _taobao_logistics(state, _order_id_arg(args, "subPurchaseOrderId"))
 
 
 def h_taobao_logistics_v2(state: FakeState, args: dict[str, Any], _: str | None) -> Any:
-    return _taobao_logistics(state, _order_id_arg(args, "subPurchaseOrderId"), v2=True)
+    return _taobao_logistics(state, _order_id_arg(args, "subPurchaseOrderId"))
 
 
 def h_taobao_refund_list(state: FakeState, args: dict[str, Any], _: str | None) -> Any:
@@ -559,10 +559,20 @@ def h_taobao_refund_query(state: FakeState, args: dict[str, Any], _: str | None)
     return _refund_envelope(state, state.taobao_refund(_order_id_arg(args, "refundId")))
 
 
+def h_taobao_refund_query_v2(state: FakeState, args: dict[str, Any], _: str | None) -> Any:
+    # The v2 page spells the company code "logisticsCompanyCode" (v1: "logisticCompanyCode").
+    data = h_taobao_refund_query(state, args, _)
+    company = data["refundOrderAggregate"]["logistics"]["logisticsCompany"]
+    company["logisticsCompanyCode"] = company.pop("logisticCompanyCode")
+    return data
+
+
 def h_taobao_refund_message(state: FakeState, args: dict[str, Any], _: str | None) -> Any:
     refund = state.taobao_refund(_order_id_arg(args, "refundId"))
     refund.messages.append(str(args.get("refundMessage") or ""))
-    return True
+    # The page documents an object (its fields cut off): the reverse order, as the other
+    # after-sales writes answer.
+    return _refund_envelope(state, refund)
 
 
 def h_taobao_cart_add(state: FakeState, args: dict[str, Any], _: str | None) -> Any:
@@ -868,7 +878,7 @@ _HANDLERS: dict[tuple[str, str], Handler] = {
     ("POST", "/v2/taobao/product/item/search"): h_taobao_search,
     ("POST", "/v2/taobao/order/refund/render"): h_taobao_refund_render,
     ("GET", "/v2/taobao/order/refund/cancel/{refundId}"): h_taobao_refund_cancel,
-    ("GET", "/v2/taobao/order/refund/query"): h_taobao_refund_query,
+    ("GET", "/v2/taobao/order/refund/query"): h_taobao_refund_query_v2,
     ("POST", "/v2/taobao/cart/add"): h_taobao_cart_add,
     ("POST", "/v2/alibaba/product/keywords/query"): h_alibaba_keywords,
     ("POST", "/v2/alibaba/product/image/query"): h_alibaba_image,
