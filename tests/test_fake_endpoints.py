@@ -111,7 +111,7 @@ def sample(fake: FakePandaPon, method: str, path: str) -> tuple[str, Any, Any]:
         "/alibaba/product/detail/get": {"offerId": offer.offer_id, "country": "en"},
         "/alibaba/product/keywords/query": {"keyword": "背心", "beginPage": 1, "pageSize": 5},
         "/alibaba/product/image/query": {"imageAddress": "https://cbu01.alicdn.com/x.jpg",
-                                         "imageBase64": None},
+                                         "imageBase64": "/9j/4AAQ"},
         "/alibaba/product/query/selleroffer": {"sellerOpenId": offer.seller_open_id},
         "/alibaba/product/productRelatedRecommendQuery": {"offerId": str(offer.offer_id),
                                                           "pageNo": 1, "pageSize": 5},

@@ -686,7 +686,7 @@ class AlibabaKeywordSearchRequest(Request):
 
 @attrs.define(kw_only=True)
 class AlibabaImageSearchRequest(Request):
-    image_base64: str | None = optional()
+    image_base64: str = required()
     begin_page: int | None = optional(value_range=(1, 1_000_000))
     page_size: int | None = optional(value_range=(1, 100))
     country: str | None = optional()

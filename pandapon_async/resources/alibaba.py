@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import AsyncIterator, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -282,7 +283,7 @@ class AlibabaGoods(Resource):
     async def search_image(
         self,
         *,
-        image_base64: str | None = None,
+        image_base64: bytes | str,
         image_address: str | None = None,
         begin_page: int = 1,
         page_size: int = 20,
@@ -295,17 +296,23 @@ class AlibabaGoods(Resource):
         category_id: str | None = None,
         out_member_id: str | None = None,
     ) -> Page[AlibabaProductListItem]:
-        """Image search, one page (``POST /alibaba/product/image/query``): give
-        ``image_base64`` or ``image_address``."""
+        """Image search, one page (``POST /alibaba/product/image/query``).
+
+        ``image_base64`` is required, as documented: the image's bytes (encoded for you) or
+        its base64 text. ``image_address`` (the image's URL) is sent beside it when given; no
+        source shows the platform searching by address alone, so it cannot replace the image.
+        """
         return await self._call(IMAGE_SEARCH, _image_request(
-            image_base64, image_address, begin_page, page_size, country, region, filter, sort,
-            price_start, price_end, category_id, out_member_id,
+            image_base64=image_base64, image_address=image_address, begin_page=begin_page,
+            page_size=page_size, country=country, region=region, filter=filter, sort=sort,
+            price_start=price_start, price_end=price_end, category_id=category_id,
+            out_member_id=out_member_id,
         ))
 
     async def search_image_v2(
         self,
         *,
-        image_base64: str | None = None,
+        image_base64: bytes | str,
         image_address: str | None = None,
         begin_page: int = 1,
         page_size: int = 20,
@@ -318,10 +325,13 @@ class AlibabaGoods(Resource):
         category_id: str | None = None,
         out_member_id: str | None = None,
     ) -> Page[AlibabaProductListItem]:
-        """Image search through the v2 endpoint (``POST /v2/alibaba/product/image/query``)."""
+        """Image search through the v2 endpoint (``POST /v2/alibaba/product/image/query``);
+        ``image_base64`` (bytes or base64 text) is required."""
         return await self._call(IMAGE_SEARCH_V2, _image_request(
-            image_base64, image_address, begin_page, page_size, country, region, filter, sort,
-            price_start, price_end, category_id, out_member_id,
+            image_base64=image_base64, image_address=image_address, begin_page=begin_page,
+            page_size=page_size, country=country, region=region, filter=filter, sort=sort,
+            price_start=price_start, price_end=price_end, category_id=category_id,
+            out_member_id=out_member_id,
         ))
 
     def iter_search_image(
@@ -445,7 +455,8 @@ class AlibabaGoods(Resource):
 
 
 def _image_request(
-    image_base64: str | None,
+    *,
+    image_base64: bytes | str,
     image_address: str | None,
     begin_page: int,
     page_size: int,
@@ -458,8 +469,10 @@ def _image_request(
     category_id: str | None,
     out_member_id: str | None,
 ) -> AlibabaImageSearchRequest:
-    if not image_base64 and not image_address:
-        raise ValueError("image_base64 is required (or give image_address)")
+    if isinstance(image_base64, bytes | bytearray | memoryview):
+        if not image_base64:
+            raise ValueError("image_base64 must not be empty")
+        image_base64 = base64.b64encode(image_base64).decode("ascii")
     return AlibabaImageSearchRequest(
         image_base64=image_base64, begin_page=begin_page, page_size=page_size, country=country,
         region=region, filter=filter, sort=sort, price_start=price_start, price_end=price_end,
