@@ -30,6 +30,8 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from ._limits import LIMITS
+
 __all__ = [
     "MISSING",
     "Missing",
@@ -105,8 +107,8 @@ def field(
     default: Any = MISSING,
     factory: Callable[[], Any] | None = None,
     min_items: int | None = None,
-    max_items: int | None = None,
-    value_range: tuple[int, int] | None = None,
+    max_items: int | str | None = None,
+    value_range: tuple[int, int | str | None] | None = None,
     unique: bool = False,
     repr: bool = True,
     is_required: bool = False,
@@ -154,8 +156,8 @@ def required(
     *,
     wire: WireKind | None = None,
     min_items: int | None = None,
-    max_items: int | None = None,
-    value_range: tuple[int, int] | None = None,
+    max_items: int | str | None = None,
+    value_range: tuple[int, int | str | None] | None = None,
     unique: bool = False,
     digits: bool = False,
     blank_ok: bool = False,
@@ -175,8 +177,8 @@ def optional(
     *,
     wire: WireKind | None = None,
     min_items: int | None = None,
-    max_items: int | None = None,
-    value_range: tuple[int, int] | None = None,
+    max_items: int | str | None = None,
+    value_range: tuple[int, int | str | None] | None = None,
     digits: bool = False,
 ) -> Any:
     """A request field that may be left out (``None`` is not sent)."""
@@ -804,26 +806,36 @@ def _fits_outer(tp: Any, value: Any) -> bool:
     return True
 
 
+def _limit(bound: int | str | None) -> int | None:
+    """A bound, or the current value of the named :data:`LIMITS` entry it refers to."""
+    return getattr(LIMITS, bound) if isinstance(bound, str) else bound
+
+
 def _check_metadata(attribute: attrs.Attribute[Any], value: Any, path: str) -> None:
     metadata = attribute.metadata
     if isinstance(value, list | tuple):
         min_items = metadata.get(_MIN_ITEMS)
-        max_items = metadata.get(_MAX_ITEMS)
+        max_items = _limit(metadata.get(_MAX_ITEMS))
         if min_items is not None and len(value) < min_items:
             raise ValueError(
                 f"{path} must not be empty" if min_items == 1
                 else f"{path} needs at least {min_items} items, got {len(value)}"
             )
         if max_items is not None and len(value) > max_items:
-            raise ValueError(f"{path} takes at most {max_items} items, got {len(value)}")
+            hint = (f" (pandapon_async.models.LIMITS.{metadata[_MAX_ITEMS]}: not a documented "
+                    "limit)" if isinstance(metadata[_MAX_ITEMS], str) else "")
+            raise ValueError(f"{path} takes at most {max_items} items, got {len(value)}{hint}")
         if metadata.get(_UNIQUE) and len(set(value)) != len(value):
             duplicates = sorted({v for v in value if value.count(v) > 1})
             raise ValueError(f"{path} has duplicate values: {duplicates[:5]}")
     value_range = metadata.get(_RANGE)
     if value_range is not None and isinstance(value, int):
-        low, high = value_range
-        if not low <= value <= high:
-            raise ValueError(f"{path} must be between {low} and {high}, got {value}")
+        low, high = value_range[0], _limit(value_range[1])
+        if value < low or (high is not None and value > high):
+            bound = f"between {low} and {high}" if high is not None else f">= {low}"
+            hint = (f" (pandapon_async.models.LIMITS.{value_range[1]}: not a documented limit)"
+                    if isinstance(value_range[1], str) else "")
+            raise ValueError(f"{path} must be {bound}, got {value}{hint}")
     if metadata.get(_WIRE_KIND) == "int":
         items = value if isinstance(value, list | tuple) else [value]
         for item in items:

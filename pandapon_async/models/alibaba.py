@@ -17,6 +17,7 @@ from typing import Any
 import attrs
 
 from ._base import Missing, Model, Request, field, optional, required
+from ._limits import BATCH_PAY_MAX_ORDERS as BATCH_PAY_MAX_ORDERS  # the default, re-exported
 
 __all__ = [
     "AlibabaAddress",
@@ -74,9 +75,8 @@ __all__ = [
     "PayFailOrder",
 ]
 
-BATCH_PAY_MAX_ORDERS = 100
-"""Most order ids one ``batch_submit_to_pay`` call takes. The platform publishes no limit; 100
-bounds what a single request can put at stake. ``client.bulk.submit_to_pay`` chunks for you."""
+# Most order ids one ``batch_submit_to_pay`` takes by default; the platform publishes no limit
+# (override: ``LIMITS.batch_pay_max_orders``). ``client.bulk.submit_to_pay`` chunks for you.
 
 
 class AlibabaOrderStatus(enum.StrEnum):
@@ -547,7 +547,7 @@ class OrderEntryCount(Request):
 @attrs.define(kw_only=True)
 class BatchPayRequest(Request):
     order_ids: Sequence[str] = required(
-        min_items=1, max_items=BATCH_PAY_MAX_ORDERS, unique=True, digits=True
+        min_items=1, max_items="batch_pay_max_orders", unique=True, digits=True
     )
 
 
@@ -658,8 +658,8 @@ class AlibabaOrderListRequest(Request):
     """``POST /v2/alibaba/order/page``. Its fields are not public: ``pageNo``/``pageSize`` follow
     the other v2 paged endpoints; ``extra_fields`` (filters) are sent as given, wire names."""
 
-    page_no: int = required(value_range=(1, 1_000_000))
-    page_size: int = required(value_range=(1, 100))
+    page_no: int = required(value_range=(1, None))
+    page_size: int = required(value_range=(1, "order_page_size_max"))
     extra_fields: Mapping[str, Any] | None = optional()
 
 
@@ -673,8 +673,8 @@ class AlibabaProductDetailRequest(Request):
 @attrs.define(kw_only=True)
 class AlibabaKeywordSearchRequest(Request):
     keyword: str = required(blank_ok=True)  # not required by the docs: "" browses
-    begin_page: int | None = optional(value_range=(1, 1_000_000))
-    page_size: int | None = optional(value_range=(1, 100))
+    begin_page: int | None = optional(value_range=(1, None))
+    page_size: int | None = optional(value_range=(1, "alibaba_page_size_max"))
     country: str | None = optional()
     filter: str | None = optional()
     sort: Mapping[str, str] | str | None = optional(wire="json")
@@ -687,8 +687,8 @@ class AlibabaKeywordSearchRequest(Request):
 @attrs.define(kw_only=True)
 class AlibabaImageSearchRequest(Request):
     image_base64: str = required()
-    begin_page: int | None = optional(value_range=(1, 1_000_000))
-    page_size: int | None = optional(value_range=(1, 100))
+    begin_page: int | None = optional(value_range=(1, None))
+    page_size: int | None = optional(value_range=(1, "alibaba_page_size_max"))
     country: str | None = optional()
     region: str | None = optional()
     filter: str | None = optional()
@@ -703,8 +703,8 @@ class AlibabaImageSearchRequest(Request):
 @attrs.define(kw_only=True)
 class AlibabaSellerOfferSearchRequest(Request):
     keyword: str | None = optional()
-    begin_page: int | None = optional(value_range=(1, 1_000_000))
-    page_size: int | None = optional(value_range=(1, 100))
+    begin_page: int | None = optional(value_range=(1, None))
+    page_size: int | None = optional(value_range=(1, "alibaba_page_size_max"))
     filter: str | None = optional()
     sort: Mapping[str, str] | str | None = optional(wire="json")
     out_member_id: str | None = optional()
@@ -718,8 +718,8 @@ class AlibabaSellerOfferSearchRequest(Request):
 @attrs.define(kw_only=True)
 class AlibabaRelatedProductsRequest(Request):
     offer_id: str = required()
-    page_no: int | None = optional(value_range=(1, 1_000_000))
-    page_size: int | None = optional(value_range=(1, 100))
+    page_no: int | None = optional(value_range=(1, None))
+    page_size: int | None = optional(value_range=(1, "alibaba_page_size_max"))
     language: str | None = optional()
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import attrs
 
 from ._base import Missing, Model, Request, field, json_text, optional, required
+from ._limits import BATCH_CHECK_MAX_ITEMS as BATCH_CHECK_MAX_ITEMS  # the default, re-exported
 
 __all__ = [
     "TaobaoBatchCheckRequest",
@@ -63,8 +64,10 @@ __all__ = [
     "TaobaoUpdateWarehouseRequest",
 ]
 
-BATCH_CHECK_MAX_ITEMS = 50
-"""Most items one ``batch_check`` takes (the platform publishes no limit)."""
+# Most items one ``batch_check`` takes by default; the platform publishes no limit (override:
+# ``LIMITS.batch_check_max_items``).
+SEARCH_MAX_PAGE_SIZE = 40
+"""Most results per page of the Taobao search: documented (``pageSize`` 1..40, v2 page)."""
 
 
 class TaobaoOrderStatus(enum.IntEnum):
@@ -392,7 +395,7 @@ class TaobaoPriceRange(Request):
 @attrs.define(kw_only=True)
 class TaobaoBatchCheckRequest(Request):
     params: Sequence[TaobaoItemSkus] | str = required(
-        wire="json", min_items=1, max_items=BATCH_CHECK_MAX_ITEMS
+        wire="json", min_items=1, max_items="batch_check_max_items"
     )
 
 
@@ -412,8 +415,8 @@ class TaobaoSourceProductRequest(Request):
 @attrs.define(kw_only=True)
 class TaobaoSearchRequest(Request):
     keyword: str | None = optional()
-    page_size: int | None = optional(value_range=(1, 40))
-    page_no: int | None = optional(value_range=(1, 1_000_000))
+    page_size: int | None = optional(value_range=(1, SEARCH_MAX_PAGE_SIZE))
+    page_no: int | None = optional(value_range=(1, None))
     sort: str | None = optional()
 
 
@@ -459,8 +462,8 @@ class TaobaoRefundListRequest(Request):
     refund_status: int | None = optional()
     refund_start_time: int | None = optional()
     refund_end_time: int | None = optional()
-    page_no: int | None = optional(value_range=(1, 1_000_000))
-    page_size: int = required(value_range=(1, 100))
+    page_no: int | None = optional(value_range=(1, None))
+    page_size: int = required(value_range=(1, "taobao_refund_page_size_max"))
 
 
 @attrs.define(kw_only=True)

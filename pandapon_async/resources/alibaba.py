@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from .._endpoint import endpoint
+from ..models._limits import LIMITS
 from ..models.alibaba import (
     AlibabaAddress,
     AlibabaBatchCreateOrderRequest,
@@ -61,8 +62,6 @@ __all__ = [
     "AlibabaRefunds",
 ]
 
-SEARCH_MAX_PAGE_SIZE = 50
-ORDER_PAGE_MAX_SIZE = 100
 Sort = Mapping[str, str] | str
 
 # --- goods --------------------------------------------------------------------------------------
@@ -271,7 +270,7 @@ class AlibabaGoods(Resource):
     ) -> AsyncIterator[AlibabaProductListItem]:
         """Every result of a keyword search, page after page (``filters``: as
         :meth:`search_keywords`)."""
-        check_page_args(page_size, first_page, SEARCH_MAX_PAGE_SIZE)
+        check_page_args(page_size, first_page, LIMITS.alibaba_page_size_max)
         search = self.search_keywords_v2 if v2 else self.search_keywords
 
         async def fetch(page_no: int) -> Page[AlibabaProductListItem]:
@@ -344,7 +343,7 @@ class AlibabaGoods(Resource):
         **options: Any,
     ) -> AsyncIterator[AlibabaProductListItem]:
         """Every result of an image search (``options``: as :meth:`search_image`)."""
-        check_page_args(page_size, first_page, SEARCH_MAX_PAGE_SIZE)
+        check_page_args(page_size, first_page, LIMITS.alibaba_page_size_max)
         search = self.search_image_v2 if v2 else self.search_image
 
         async def fetch(page_no: int) -> Page[AlibabaProductListItem]:
@@ -410,7 +409,7 @@ class AlibabaGoods(Resource):
         **filters: Any,
     ) -> AsyncIterator[AlibabaProductListItem]:
         """Every good of a shop search (``filters``: as :meth:`search_seller_offers`)."""
-        check_page_args(page_size, first_page, SEARCH_MAX_PAGE_SIZE)
+        check_page_args(page_size, first_page, LIMITS.alibaba_page_size_max)
         search = self.search_seller_offers_v2 if v2 else self.search_seller_offers
 
         async def fetch(page_no: int) -> Page[AlibabaProductListItem]:
@@ -444,7 +443,7 @@ class AlibabaGoods(Resource):
         language: str | None = "en",
     ) -> AsyncIterator[AlibabaProductListItem]:
         """Every related product, page after page."""
-        check_page_args(page_size, first_page, SEARCH_MAX_PAGE_SIZE)
+        check_page_args(page_size, first_page, LIMITS.alibaba_page_size_max)
 
         async def fetch(page_no: int) -> Page[AlibabaProductListItem]:
             return await self.get_related(offer_id, page_no=page_no, page_size=page_size,
@@ -658,7 +657,7 @@ class AlibabaOrders(Resource):
         filters: Mapping[str, Any] | None = None,
     ) -> AsyncIterator[AlibabaOrderDetail]:
         """Every order of the list, page after page (``async for order in ...``)."""
-        check_page_args(page_size, first_page, ORDER_PAGE_MAX_SIZE)
+        check_page_args(page_size, first_page, LIMITS.order_page_size_max)
 
         async def fetch(page_no: int) -> Page[AlibabaOrderDetail]:
             return await self.page(page_no=page_no, page_size=page_size, filters=filters)
