@@ -24,7 +24,8 @@ __all__ = ["ENDPOINTS", "Endpoint", "PreparedRequest", "endpoint"]
 
 ResponseT = TypeVar("ResponseT")
 ParamsIn = Literal["body", "query", "path", "none"]
-Status = Literal["stable", "deprecated", "in_development"]
+# "unverified": called by a working public client, but on no documented page.
+Status = Literal["stable", "deprecated", "in_development", "unverified"]
 
 _PATH_PARAM = re.compile(r"\{(\w+)\}")
 # Structure hooks by response type, looked up once instead of dispatched on every call.

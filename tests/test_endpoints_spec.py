@@ -58,18 +58,35 @@ def _key(entry: dict[str, Any]) -> str:
 # --- registry ---------------------------------------------------------------------------------
 
 
+# Typed though no documented page shows them: a working public client calls them (the spec's
+# notes name the client). Marked "unverified" in the registry, docstring and coverage table.
+UNVERIFIED = {"POST /alibaba/product/openuid/decrypt"}
+
+
 def test_every_found_endpoint_has_exactly_one_typed_method() -> None:
     documented = {_key(e) for e in FOUND}
-    assert documented == set(ENDPOINTS), (
-        f"missing: {sorted(documented - set(ENDPOINTS))}, "
-        f"not documented: {sorted(set(ENDPOINTS) - documented)}"
+    verified = {key for key, e in ENDPOINTS.items() if e.status != "unverified"}
+    assert documented == verified, (
+        f"missing: {sorted(documented - verified)}, "
+        f"not documented: {sorted(verified - documented)}"
     )
-    assert len(ENDPOINTS) == len(FOUND) == 58
+    assert len(verified) == len(FOUND) == 58
+
+
+def test_unverified_endpoints_come_from_a_public_client_and_say_so() -> None:
+    unverified = {key for key, e in ENDPOINTS.items() if e.status == "unverified"}
+    assert unverified == UNVERIFIED
+    by_key = {_key(e): e for e in SPEC if e["path"]}
+    for key in unverified:
+        entry = by_key[key]
+        assert not entry["found"] and "public" in entry["notes"]
+        assert "Unverified" in (_method_of(ENDPOINTS[key].name).__doc__ or "")
 
 
 def test_no_path_of_an_endpoint_known_by_name_only_is_invented() -> None:
     unknown_paths = {e["path"] for e in SPEC if not e["found"] and e["path"]}
-    assert unknown_paths.isdisjoint({endpoint.path for endpoint in ENDPOINTS.values()})
+    typed = {endpoint.path for endpoint in ENDPOINTS.values() if endpoint.status != "unverified"}
+    assert unknown_paths.isdisjoint(typed)
 
 
 @pytest.mark.parametrize("entry", FOUND, ids=_key)
@@ -413,7 +430,8 @@ def _method_of(endpoint_name: str) -> Any:
                          ids=lambda e: e.name)
 def test_flagged_endpoints_say_so_in_their_docstring(endpoint: Any) -> None:
     doc = " ".join((_method_of(endpoint.name).__doc__ or "").split()).lower()
-    assert ("deprecat" if endpoint.status == "deprecated" else "in development") in doc
+    words = {"deprecated": "deprecat", "unverified": "unverified"}
+    assert words.get(endpoint.status, "in development") in doc
 
 
 def test_coverage_table_in_readme_is_generated_from_the_registry() -> None:

@@ -38,6 +38,7 @@ __all__ = [
     "AlibabaKeywordSearchRequest",
     "AlibabaLogisticsItem",
     "AlibabaNativeLogistics",
+    "AlibabaOpenUidDecryptRequest",
     "AlibabaOrderBaseInfo",
     "AlibabaOrderDetail",
     "AlibabaOrderDetailRequest",
@@ -713,6 +714,14 @@ class AlibabaSellerOfferSearchRequest(Request):
     category_id: str | None = optional(wire="int")
     country: str | None = optional()
     seller_open_id: str = required()
+
+
+@attrs.define(kw_only=True)
+class AlibabaOpenUidDecryptRequest(Request):
+    """``POST /alibaba/product/openuid/decrypt`` (unverified: no documented page)."""
+
+    offer_id: str = required()
+    open_uid: str = required()
 
 
 @attrs.define(kw_only=True)

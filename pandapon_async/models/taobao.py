@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 
-from ._base import Missing, Model, Request, field, json_text, optional, required
+from ._base import MISSING, Missing, Model, Request, field, json_text, optional, required
 from ._limits import BATCH_CHECK_MAX_ITEMS as BATCH_CHECK_MAX_ITEMS  # the default, re-exported
 
 __all__ = [
@@ -35,7 +35,6 @@ __all__ = [
     "TaobaoLogisticsRequest",
     "TaobaoLogisticsTrace",
     "TaobaoOrderLine",
-    "TaobaoOrderStatus",
     "TaobaoPayCertificateRequest",
     "TaobaoPriceRange",
     "TaobaoProduct",
@@ -70,23 +69,12 @@ SEARCH_MAX_PAGE_SIZE = 40
 """Most results per page of the Taobao search: documented (``pageSize`` 1..40, v2 page)."""
 
 
-class TaobaoOrderStatus(enum.IntEnum):
-    """Taobao purchase-order status codes (from the sister platform; unknown codes stay ints)."""
-
-    BEING_CREATED = 12
-    AWAITING_PAYMENT = 0
-    PAYMENT_PROOF_UPLOADED = 1
-    FINANCE_APPROVED = 2
-    FINANCE_REJECTED = 3
-    AWAITING_FINANCE_PAYMENT = 5
-    PAID = 10
-    SHIPPED = 11
-    CLOSED = 4
-    OTHER = 9
-
-
 class TaobaoRefundStatus(enum.IntEnum):
-    """Sub-order refund status (from the sister platform; unknown codes stay as sent)."""
+    """Reverse-order (refund) status codes, from the sister platform (unverified for PandaPon).
+
+    Read through :attr:`TaobaoRefundOrder.refund_status_code` (the wire value is text, ``"20"``,
+    and stays text in ``refund_status``); pass as ``refunds.query_list(refund_status=...)``.
+    """
 
     NONE = 0
     APPLIED = 10
@@ -281,6 +269,22 @@ class TaobaoRefundOrder(Model):
     seller_refuse_reason_describe: str | Missing | None = field()
     timeout_date: str | Missing | None = field()
     timeout_type: str | Missing | None = field()
+
+    @property
+    def refund_status_code(self) -> TaobaoRefundStatus | int | str | None:
+        """``refund_status`` as a :class:`TaobaoRefundStatus` where it is one of its codes, an
+        ``int`` for an unknown code, else as sent (``None`` if absent or null)."""
+        raw = self.refund_status
+        if raw is None or raw is MISSING:
+            return None
+        try:
+            code = int(raw)
+        except ValueError:
+            return raw
+        try:
+            return TaobaoRefundStatus(code)
+        except ValueError:
+            return code
 
 
 @attrs.define(kw_only=True, repr=False)

@@ -23,6 +23,7 @@ from ..models.alibaba import (
     AlibabaCreateOrderRequest,
     AlibabaImageSearchRequest,
     AlibabaKeywordSearchRequest,
+    AlibabaOpenUidDecryptRequest,
     AlibabaOrderDetail,
     AlibabaOrderDetailRequest,
     AlibabaOrderIdRequest,
@@ -95,6 +96,10 @@ SELLER_OFFER_SEARCH_V2 = endpoint(
     "alibaba.goods.search_seller_offers_v2", "POST", "/v2/alibaba/product/query/selleroffer",
     idempotent=True, request=AlibabaSellerOfferSearchRequest,
     response=Page[AlibabaProductListItem],
+)
+OPEN_UID_DECRYPT = endpoint(
+    "alibaba.goods.decrypt_open_uid", "POST", "/alibaba/product/openuid/decrypt",
+    idempotent=True, request=AlibabaOpenUidDecryptRequest, response=Any, status="unverified",
 )
 RELATED_PRODUCTS = endpoint(
     "alibaba.goods.get_related", "POST", "/v2/alibaba/product/productRelatedRecommendQuery",
@@ -418,6 +423,20 @@ class AlibabaGoods(Resource):
 
         return iterate_pages(fetch, first_page=first_page, page_size=page_size,
                              max_pages=max_pages)
+
+    async def decrypt_open_uid(self, offer_id: str, open_uid: str) -> Any:
+        """Decrypt a seller's ``openUid`` into its Wangwang (chat) link or nickname
+        (``POST /alibaba/product/openuid/decrypt``).
+
+        Unverified: no documented page shows this path. A working public client calls it with
+        ``{offerId, openUid}``, and the sister platform documents the same body (its answer
+        schema is not public: the raw ``data`` is returned). It may answer 404 in production.
+        ``FakePandaPon`` does not serve it (there is no documented answer to imitate): stub it
+        in tests, e.g. with aioresponses.
+        """
+        return await self._call(OPEN_UID_DECRYPT, AlibabaOpenUidDecryptRequest(
+            offer_id=offer_id, open_uid=open_uid,
+        ))
 
     async def get_related(
         self,

@@ -33,6 +33,7 @@ from ..models.taobao import (
     TaobaoRefundMessageRequest,
     TaobaoRefundRender,
     TaobaoRefundRenderRequest,
+    TaobaoRefundStatus,
     TaobaoReturnLogisticsRequest,
     TaobaoSearchItem,
     TaobaoSearchRequest,
@@ -289,7 +290,7 @@ class TaobaoRefunds(Resource):
         refund_id: str | None = None,
         purchase_order_id: str | None = None,
         sales_order_id: str | None = None,
-        refund_status: int | None = None,
+        refund_status: TaobaoRefundStatus | int | None = None,
         refund_start_time: int | None = None,
         refund_end_time: int | None = None,
     ) -> Page[dict[str, Any]]:
@@ -312,7 +313,7 @@ class TaobaoRefunds(Resource):
         refund_id: str | None = None,
         purchase_order_id: str | None = None,
         sales_order_id: str | None = None,
-        refund_status: int | None = None,
+        refund_status: TaobaoRefundStatus | int | None = None,
         refund_start_time: int | None = None,
         refund_end_time: int | None = None,
     ) -> AsyncIterator[dict[str, Any]]:
