@@ -61,12 +61,14 @@ def load_spec() -> tuple[dict[str, Any], ...]:
 
 
 def _page(args: Mapping[str, Any], items: list[Any], *, page_key: str = "beginPage",
-          default_size: int = 20, max_size: int = 50) -> dict[str, Any]:
+          default_size: int = 20, max_size: int | None = None) -> dict[str, Any]:
+    # ``max_size`` only where a page documents one (Taobao search: 40): the platform publishes
+    # no other page-size limit, so the fake invents none.
     page = int(args.get(page_key) or args.get("pageNo") or 1)
     size = int(args.get("pageSize") or default_size)
     if page < 1:
         raise bad_request(page_key, "must be >= 1")
-    if not 1 <= size <= max_size:
+    if size < 1 or (max_size is not None and size > max_size):
         raise bad_request("pageSize", f"must be between 1 and {max_size}")
     start = (page - 1) * size
     return {
@@ -506,7 +508,7 @@ def h_taobao_refund_list(state: FakeState, args: dict[str, Any], _: str | None) 
     if args.get("refundStatus") is not None:
         refunds = [r for r in refunds if r.status == int(args["refundStatus"])]
     items = [_refund_envelope(state, refund) for refund in refunds]
-    return _page(args, items, page_key="pageNo", max_size=100)
+    return _page(args, items, page_key="pageNo")
 
 
 def h_taobao_refund_render(state: FakeState, args: dict[str, Any], _: str | None) -> Any:
@@ -699,8 +701,7 @@ def h_alibaba_order_page(state: FakeState, args: dict[str, Any], _: str | None) 
     if args.get("orderIds"):
         wanted = {str(i) for i in args["orderIds"]}
         orders = [o for o in orders if o.order_id in wanted]
-    return _page(args, [state.buyer_view(order) for order in orders], page_key="pageNo",
-                 max_size=100)
+    return _page(args, [state.buyer_view(order) for order in orders], page_key="pageNo")
 
 
 def h_alibaba_refund_info(state: FakeState, args: dict[str, Any], _: str | None) -> Any:
