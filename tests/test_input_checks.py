@@ -165,3 +165,15 @@ async def test_bulk_confirm_receipt_checks_entry_ids_before_reading_or_sending(
     with pytest.raises(ValueError, match="order_entry_ids"):
         await client.bulk.confirm_receipt({order_id: entries})
     assert fake.requests == []
+
+
+def test_a_bad_amount_deep_in_an_answer_names_its_model_and_field() -> None:
+    """Rule 7: the error says where the amount was, so nobody guesses a fix."""
+    from pandapon_async.models import AlibabaOrderDetail
+
+    with pytest.raises(ValueError, match=r"AlibabaOrderBaseInfo\.totalAmount"):
+        structure({"baseInfo": {"totalAmount": True}}, AlibabaOrderDetail)
+    with pytest.raises(ValueError, match=r"AlibabaOrderProductItem\.quantity"):
+        structure({"productItems": [{"quantity": "NaN"}]}, AlibabaOrderDetail)
+    with pytest.raises(ValueError, match=r"_Amounts\.totalAmount"):
+        structure({"totalAmount": "Infinity"}, _Amounts)

@@ -318,7 +318,7 @@ def structure_bool(value: Any, field_path: str) -> bool:
 def _structure_int(value: Any, _: Any) -> int:
     # Integer fields carry fen and counts: a fraction or a boolean is refused, never truncated.
     if value.__class__ is int:
-        return int(value)
+        return value
     if isinstance(value, bool):
         raise ValueError(f"not an integer: {value!r}")
     if isinstance(value, int):
@@ -354,16 +354,19 @@ class _TextDecimal(Decimal):
 
 def _structure_decimal(value: Any, _: Any) -> Decimal:
     # str() first: the float 6.15 becomes Decimal('6.15'), not its binary expansion.
-    if isinstance(value, bool):
-        raise ValueError(f"not a decimal amount: {value!r}")
+    cls = value.__class__
     try:
-        if isinstance(value, Decimal):
+        if cls is int:
+            return Decimal(value)
+        if cls is float or cls is str:
+            amount = Decimal(str(value)) if cls is float else _TextDecimal(value)
+            if amount.is_finite():  # "NaN" or Infinity is no amount
+                return amount
+        elif isinstance(value, Decimal) and value.is_finite():
             return value
-        if isinstance(value, str):
-            return _TextDecimal(value.strip())
-        return Decimal(str(value))
     except InvalidOperation:
-        raise ValueError(f"not a decimal amount: {value!r}") from None
+        pass
+    raise ValueError(f"not a decimal amount: {value!r}")
 
 
 def decimal_text(value: Decimal) -> str:
@@ -551,25 +554,27 @@ def _is_request(tp: Any) -> bool:
 _STRICT_SCALARS: Final = (int, bool, Decimal)
 
 
-def _named_scalar_hook(tp: Any, path: str) -> Callable[[Any, Any], Any] | None:
-    """For int, bool and Decimal fields: the converter's hook, its errors naming the field.
-
-    These are the fields whose rules refuse values (a fraction of a fen, ``"maybe"`` as a
-    boolean); the error says which field of which model, not just which value.
-    """
+def _is_strict_scalar(tp: Any) -> bool:
+    """int, bool and Decimal fields: their rules refuse values (a fraction of a fen, ``"maybe"``
+    as a boolean), so a failed decode is traced back to them to name the field."""
     plain = [a for a in get_args(tp) if a is not _NONE_TYPE and not _is_missing_arg(a)] \
         if _is_union(tp) else [tp]
-    if len(plain) != 1 or plain[0] not in _STRICT_SCALARS:
-        return None
-    hook = converter.get_structure_hook(tp)
+    return len(plain) == 1 and plain[0] in _STRICT_SCALARS
 
-    def structure(value: Any, type_: Any) -> Any:
+
+def _failing_field(
+    class_name: str, checks: Sequence[tuple[str, Any]], data: Mapping[str, Any]
+) -> ValueError | None:
+    """Which strict field of ``data`` does not decode: only run after a decode failed, so the
+    common path pays nothing for naming the field."""
+    for name, tp in checks:
+        if name not in data:
+            continue
         try:
-            return hook(value, type_)
+            converter.structure(data[name], tp)
         except (ValueError, TypeError) as error:
-            raise ValueError(f"{path}: {error}") from None
-
-    return structure
+            return ValueError(f"{class_name}.{name}: {error}")
+    return None
 
 
 def _model_structure_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
@@ -578,6 +583,7 @@ def _model_structure_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
     known: set[str] = set()
     defaulted: set[str] = set()
     aliased: list[tuple[str, str]] = []
+    strict: list[tuple[str, Any]] = []
     for attribute in attrs.fields(cls):
         if attribute.name in _MODEL_BOOKKEEPING:
             continue
@@ -587,8 +593,9 @@ def _model_structure_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
             defaulted.add(name)
         for alias in attribute.metadata.get(_ALIASES, ()):
             aliased.append((name, alias))
-        hook = _named_scalar_hook(attribute.type, f"{cls.__name__}.{name}")
-        overrides[attribute.name] = override(rename=name, struct_hook=hook)
+        if _is_strict_scalar(attribute.type):
+            strict.append((name, attribute.type))
+        overrides[attribute.name] = override(rename=name)
     base = make_dict_structure_fn(
         cls, converter, _cattrs_forbid_extra_keys=False, _cattrs_detailed_validation=False,
         **overrides,
@@ -596,6 +603,7 @@ def _model_structure_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
     known_keys = frozenset(known)
     defaulted_keys = frozenset(defaulted)
     aliases = tuple(aliased)
+    strict_fields = tuple(strict)
     class_name = cls.__name__
 
     def structure(data: Any, _: Any) -> Model:
@@ -612,7 +620,13 @@ def _model_structure_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
                 # writes it back under the name it came with.
                 received = {**received, name: data[alias]}
                 spelled_otherwise.append(name)
-        obj = base(received, cls)
+        try:
+            obj = base(received, cls)
+        except (ValueError, TypeError) as error:
+            named = _failing_field(class_name, strict_fields, received)
+            if named is None:
+                raise
+            raise named from error
         if not known_keys.issuperset(data):
             obj.extra = {k: v for k, v in data.items() if k not in known_keys}
         if defaulted_keys and not defaulted_keys.issubset(data):
