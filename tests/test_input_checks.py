@@ -177,3 +177,20 @@ def test_a_bad_amount_deep_in_an_answer_names_its_model_and_field() -> None:
         structure({"productItems": [{"quantity": "NaN"}]}, AlibabaOrderDetail)
     with pytest.raises(ValueError, match=r"_Amounts\.totalAmount"):
         structure({"totalAmount": "Infinity"}, _Amounts)
+
+
+@pytest.mark.parametrize("flag", [False, "false", "FALSE", 0, "0"])
+async def test_a_1688_failure_flag_as_text_is_a_business_error(flag: Any) -> None:
+    """Rule 0: ``success: "false"`` inside a 200 envelope is a refusal, never a success."""
+    from aioresponses import aioresponses
+
+    from pandapon_async import BusinessError, Credentials
+
+    async with PandaPonClient(Credentials("AK", "SK", "1"), base_url="http://127.0.0.1:9",
+                              rate_limit=None, max_retries=0) as client:
+        with aioresponses() as mocked:
+            mocked.post("http://127.0.0.1:9/alibaba/order/receivegoods", payload={
+                "requestId": "r", "code": 200, "msg": "成功",
+                "data": {"success": flag, "errorCode": "E1", "errorMsg": "not shipped"}})
+            with pytest.raises(BusinessError, match="E1"):
+                await client.alibaba.orders.confirm_receipt("2059624776425880794", ["1"])

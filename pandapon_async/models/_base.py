@@ -30,6 +30,7 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from .._booleans import parse_bool
 from ._limits import LIMITS
 
 __all__ = [
@@ -287,24 +288,9 @@ def _structure_str(value: Any, _: Any) -> str:
     return str(value)
 
 
-_TRUE_TEXT: Final = frozenset({"true", "1"})
-_FALSE_TEXT: Final = frozenset({"false", "0"})
-
-
 def _structure_bool(value: Any, _: Any) -> bool:
-    # One rule everywhere (a ``"false"`` read as True once made a failed cancel look done):
-    # true/false, 1/0 and their text forms; anything else is an error, never a guess.
-    if value is True or value is False:
-        return bool(value)
-    if isinstance(value, int) and value in (0, 1):
-        return value == 1
-    if isinstance(value, str):
-        text = value.strip().lower()
-        if text in _TRUE_TEXT:
-            return True
-        if text in _FALSE_TEXT:
-            return False
-    raise ValueError(f"not a boolean: {value!r}")
+    # One rule everywhere (``_booleans.parse_bool``): never a guess.
+    return parse_bool(value)
 
 
 def structure_bool(value: Any, field_path: str) -> bool:
