@@ -194,3 +194,15 @@ async def test_a_1688_failure_flag_as_text_is_a_business_error(flag: Any) -> Non
                 "data": {"success": flag, "errorCode": "E1", "errorMsg": "not shipped"}})
             with pytest.raises(BusinessError, match="E1"):
                 await client.alibaba.orders.confirm_receipt("2059624776425880794", ["1"])
+
+
+@pytest.mark.parametrize("amount", [12.99, True, "1299"])
+async def test_an_integer_fen_amount_in_a_request_is_refused_not_truncated(
+    fake: FakePandaPon, client: PandaPonClient, amount: Any
+) -> None:
+    """Rule 7: ``apply_payment=12.99`` is not silently sent as 12 fen."""
+    with pytest.raises(ValueError, match="apply_payment"):
+        await client.alibaba.refunds.create(
+            "2059624776425880794", dispute_request="refund", apply_payment=amount,
+            apply_carriage=0, apply_reason_id="20006", description="d", goods_status="s")
+    assert fake.requests == []
