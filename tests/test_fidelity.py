@@ -105,13 +105,14 @@ def _same_json(a: Any, b: Any) -> bool:
 
 
 def test_the_logistics_pages_document_timestamp_and_sign_as_query_parameters() -> None:
-    """The reason the group is signed its own way: the field table's own words."""
+    """Rule 3: the reason the group is signed its own way: the field table's own words."""
     fields = _fields(_entry("POST", "/open/pp/logistics/itemLogisticsPrice"))
     assert fields["timestamp"]["required"] and "QUERY" in fields["timestamp"]["description"]
     assert fields["sign"]["required"] and "QUERY" in fields["sign"]["description"]
 
 
 def test_query_signature_signer_repeats_the_header_timestamp_and_signature() -> None:
+    """Rule 3: the query signature is the header signature of the same attempt."""
     credentials = Credentials("AK", "SK", "7")
     signer = QuerySignatureSigner(MD5Signer(clock=lambda: 1_700_000_000,
                                             nonce_factory=lambda: "n" * 32))
@@ -123,6 +124,7 @@ def test_query_signature_signer_repeats_the_header_timestamp_and_signature() -> 
 
 
 def test_group_signer_chooses_by_the_longest_path_prefix() -> None:
+    """Rule 3: each attempt is signed by its group's signer, afresh."""
     credentials = Credentials("AK", "SK", "7")
     signer = logistics_query_signer()
     assert isinstance(signer, GroupSigner)
@@ -163,6 +165,7 @@ async def test_the_fake_can_demand_the_documented_query_parameters() -> None:
 
 
 async def test_a_wrong_query_signature_is_refused_by_the_fake() -> None:
+    """Rule 0: a refused signature is an envelope (401) that proves nothing was processed."""
     class WrongSign:
         def sign(self, credentials: Credentials) -> dict[str, str]:
             return MD5Signer().sign(credentials)
@@ -182,7 +185,7 @@ async def test_a_wrong_query_signature_is_refused_by_the_fake() -> None:
 
 
 def test_both_spellings_of_the_logistics_company_code_are_read_and_kept() -> None:
-    """The v2 field table spells ``logisticsCompany{logisticsCompanyCode, ...}``."""
+    """Rule 0: the v2 field table spells ``logisticsCompany{logisticsCompanyCode, ...}``."""
     v2_doc = _entry("GET", "/open/order/refund/query")["response_data_fields"][2]["description"]
     assert "logisticsCompany{logisticsCompanyCode" in v2_doc
     for spelling in ("logisticsCompanyCode", "logisticCompanyCode"):
@@ -197,6 +200,7 @@ def test_both_spellings_of_the_logistics_company_code_are_read_and_kept() -> Non
 async def test_the_fake_answers_the_v2_refund_query_with_the_v2_spelling(
     fake: FakePandaPon, client: PandaPonClient
 ) -> None:
+    """Rule 0: the typed field is filled from the v2 spelling, not left in ``extra``."""
     order = fake.state.create_taobao_order(
         [{"itemId": "1", "skuId": "2", "quantity": 1, "price": 100}], {"name": "a"})
     refund = fake.state.create_taobao_refund(order.lines[0]["subPurchaseOrderId"], 1, 1)
@@ -217,6 +221,7 @@ async def test_the_fake_answers_the_v2_refund_query_with_the_v2_spelling(
 async def test_image_search_sends_the_image_as_documented(
     fake: FakePandaPon, client: PandaPonClient
 ) -> None:
+    """Rule 1: what is sent is what the field table requires."""
     assert _fields(_entry("POST", "/alibaba/product/image/query"))["imageBase64"]["required"]
     await client.alibaba.goods.search_image(image_base64=b"\xff\xd8\xff",
                                             image_address="https://x/y.jpg")
@@ -230,6 +235,7 @@ async def test_image_search_sends_the_image_as_documented(
 async def test_an_image_address_alone_is_not_an_image_search(
     fake: FakePandaPon, client: PandaPonClient
 ) -> None:
+    """Rule 1: input the platform documents as insufficient is refused, nothing sent."""
     with pytest.raises(TypeError, match="image_base64"):
         await client.alibaba.goods.search_image(image_address="https://x/y.jpg")  # type: ignore[call-arg]
     for empty in ("", "  ", b""):
@@ -247,6 +253,7 @@ async def test_an_image_address_alone_is_not_an_image_search(
 async def test_item_freight_requires_currency_and_price_as_the_field_table_says(
     fake: FakePandaPon, client: PandaPonClient
 ) -> None:
+    """Rule 1: a call missing required fields is refused before sending."""
     fields = _fields(_entry("POST", "/open/pp/logistics/itemLogisticsPrice"))
     assert fields["currency"]["required"] and fields["price"]["required"]
     for missing in ("currency", "price"):
@@ -272,6 +279,7 @@ async def test_item_freight_requires_currency_and_price_as_the_field_table_says(
 
 
 def test_required_address_parts_follow_the_field_tables() -> None:
+    """Rule 1: the checks before sending follow the documented tables."""
     create = {_snake(c["name"]) for c in _fields(_entry("POST", "/alibaba/order/create"))[
         "addressParam"]["children"] if c["required"]}
     assert set(CREATE_ADDRESS_FIELDS) == create
@@ -301,6 +309,7 @@ async def test_create_refuses_an_address_missing_a_required_part(
 async def test_create_takes_empty_phone_and_town_but_not_a_blank_name(
     fake: FakePandaPon, client: PandaPonClient
 ) -> None:
+    """Rule 1: a create is sent at most once, so a blank name is refused first."""
     offer = fake.state.catalog.alibaba_offers[0]
     cargo = [AlibabaCargo(offer_id=str(offer.offer_id), spec_id=offer.skus[0].spec_id,
                           quantity=1)]
@@ -314,6 +323,7 @@ async def test_create_takes_empty_phone_and_town_but_not_a_blank_name(
 async def test_preview_batch_needs_every_seller(
     fake: FakePandaPon, client: PandaPonClient
 ) -> None:
+    """Rule 1: the documented required seller is checked before sending."""
     assert _fields(_entry("POST", "/alibaba/order/create/previewbatch"))[
         "cargoParamList"]["children"][3] == {"name": "sellerOpenId", "type": "string",
                                              "required": True,
@@ -334,6 +344,7 @@ async def test_preview_batch_needs_every_seller(
 @pytest.mark.parametrize("method", ["alibaba.orders.create", "alibaba.cart.create_order",
                                     "alibaba.orders.batch_create_v2"])
 def test_flow_is_required_with_no_default(method: str) -> None:
+    """Rule 1: a business choice on a create is never hidden in a default."""
     client = PandaPonClient(Credentials("AK", "SK", "1"), base_url="http://127.0.0.1:9")
     target: Any = client
     for part in method.split("."):
@@ -347,6 +358,7 @@ def test_flow_is_required_with_no_default(method: str) -> None:
 async def test_the_documented_flows_go_out_as_given(
     fake: FakePandaPon, client: PandaPonClient
 ) -> None:
+    """Rule 1: the create carries the caller's flow, and a blank one is never sent."""
     assert "fenxiaonew" in _fields(_entry("POST", "/alibaba/order/create"))["flow"][
         "description"]
     offer = fake.state.catalog.alibaba_offers[0]
@@ -392,6 +404,7 @@ async def test_an_undocumented_limit_names_itself_and_can_be_raised(
 async def test_the_documented_taobao_search_page_size_is_not_overridable(
     fake: FakePandaPon, client: PandaPonClient, limits: models.Limits
 ) -> None:
+    """Rule 1: a documented limit stays a check before sending."""
     assert "1..40" in next(f["description"] for e in SPEC for f in e["request_fields"]
                            if f["name"] == "pageSize" and "(v2)" in f["description"])
     for name in limits.names():
@@ -405,6 +418,7 @@ async def test_the_documented_taobao_search_page_size_is_not_overridable(
 
 
 async def test_inferred_paths_are_served_only_on_request_and_noted() -> None:
+    """Rule 0: a test cannot pass against a path that may 404 in production."""
     inferred = [e for e in SPEC if not e["found"] and e["path"] == "/alibaba/cart/list"]
     assert inferred and inferred[0]["method"] == "GET"
     async with FakePandaPon(seed=2) as fake, _client(fake) as client:
@@ -422,6 +436,7 @@ async def test_inferred_paths_are_served_only_on_request_and_noted() -> None:
 async def test_the_http_status_of_error_replies_is_a_fake_option(
     http_status: int | None,
 ) -> None:
+    """Rule 0: the envelope, not the HTTP status, says what happened."""
     async with FakePandaPon(seed=2, error_http_status=http_status) as fake, \
             _client(fake, max_retries=0) as client:
         with pytest.raises(NotFoundError) as missing:
@@ -437,6 +452,7 @@ async def test_the_http_status_of_error_replies_is_a_fake_option(
 async def test_v1_logistics_detail_has_the_documented_parts(
     fake: FakePandaPon, client: PandaPonClient
 ) -> None:
+    """Rule 0: the fake answers the documented shape, so decoding is tested on it."""
     documented = _entry("GET", "/v2/taobao/order/logistics/detail/get")["example_response"][
         "data"]["pnmLogisticsDetails"][0]
     order = fake.state.create_taobao_order(
@@ -454,6 +470,7 @@ async def test_v1_logistics_detail_has_the_documented_parts(
 async def test_refund_message_is_answered_with_an_object(
     fake: FakePandaPon, client: PandaPonClient
 ) -> None:
+    """Rule 0: the fake answers the documented JSON kind."""
     notes = _entry("POST", "/open/order/refund/submit/message")["notes"]
     assert "data object" in notes
     order = fake.state.create_taobao_order(
@@ -486,6 +503,7 @@ def test_a_documented_answer_re_encodes_exactly(key: str, data: Any) -> None:
 
 
 def test_enough_documented_answers_are_checked_exactly() -> None:
+    """Rule 7: the exact round trip runs on real documented answers."""
     assert len(list(_documented_responses())) >= 3
 
 
@@ -514,6 +532,7 @@ def test_field_table_types_survive_a_round_trip() -> None:
 async def test_refund_status_codes_are_read_as_the_enum(
     fake: FakePandaPon, client: PandaPonClient
 ) -> None:
+    """Rule 7: the wire text stays as sent; the enum is a reading of it."""
     assert not hasattr(models, "TaobaoOrderStatus")
     order = fake.state.create_taobao_order(
         [{"itemId": "1", "skuId": "2", "quantity": 1, "price": 100}], {"name": "a"})
@@ -536,6 +555,7 @@ async def test_refund_status_codes_are_read_as_the_enum(
 async def test_decrypt_open_uid_sends_the_example_of_the_public_client(
     fake: FakePandaPon,
 ) -> None:
+    """Rule 1: the unverified endpoint is typed and checked like the others."""
     entry = _entry("POST", "/alibaba/product/openuid/decrypt")
     assert not entry["found"]
     endpoint = ENDPOINTS["POST /alibaba/product/openuid/decrypt"]

@@ -152,6 +152,7 @@ async def test_call_refuses_nan_and_infinity_in_the_json_body(
 async def test_call_with_params_that_are_not_a_mapping_is_a_type_error(
     fake: FakePandaPon, client: PandaPonClient
 ) -> None:
+    """Rule 1: a malformed call is refused before anything is sent."""
     with pytest.raises(TypeError, match="params"):
         await client.call("GET", "/alibaba/order/pay/url", params=[("orderId", "1")])  # type: ignore[arg-type]
     assert fake.requests == []
