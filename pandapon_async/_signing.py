@@ -131,8 +131,11 @@ class RequestSigner(Protocol):
 
 def sign_attempt(signer: Signer, credentials: Credentials, method: str, path: str) -> SignedAttempt:
     """Sign one attempt with ``signer``: through ``sign_request`` when it has one."""
-    if isinstance(signer, RequestSigner):
-        return signer.sign_request(credentials, method, path)
+    # getattr, not isinstance(RequestSigner): a protocol check costs microseconds per attempt.
+    sign_request = getattr(signer, "sign_request", None)
+    if sign_request is not None:
+        signed: SignedAttempt = sign_request(credentials, method, path)
+        return signed
     return SignedAttempt(signer.sign(credentials))
 
 
