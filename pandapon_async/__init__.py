@@ -8,7 +8,17 @@ from typing import TYPE_CHECKING, Any
 from ._client import DEFAULT_BASE_URL, PandaPonClient
 from ._credentials import Credentials
 from ._retry import RetryPolicy
-from ._signing import MD5Signer, Signer, compute_callback_signature, compute_signature
+from ._signing import (
+    GroupSigner,
+    MD5Signer,
+    QuerySignatureSigner,
+    RequestSigner,
+    SignedAttempt,
+    Signer,
+    compute_callback_signature,
+    compute_signature,
+    logistics_query_signer,
+)
 from ._throttle import GCRARateLimiter, RateLimiter
 from ._transport import CallOptions, RequestEvent, ResponseEvent
 from .bulk import (
@@ -70,6 +80,7 @@ __all__ = [
     "ConnectError",
     "Credentials",
     "GCRARateLimiter",
+    "GroupSigner",
     "Journal",
     "MD5Signer",
     "MemoryJournal",
@@ -80,18 +91,22 @@ __all__ = [
     "PandaPonError",
     "PostgresInbox",
     "Progress",
+    "QuerySignatureSigner",
     "RateLimitError",
     "RateLimiter",
     "RequestEvent",
+    "RequestSigner",
     "ResponseEvent",
     "RetryPolicy",
     "SQLiteInbox",
     "SQLiteJournal",
     "ServerError",
     "SignatureVerificationError",
+    "SignedAttempt",
     "Signer",
     "TransportError",
     "__version__",
     "compute_callback_signature",
     "compute_signature",
+    "logistics_query_signer",
 ]

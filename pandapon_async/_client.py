@@ -12,6 +12,7 @@ import aiohttp
 import attrs
 
 from ._credentials import Credentials
+from ._request_checks import check_json_body as _check_json_body
 from ._retry import RetryPolicy
 from ._signing import TIMESTAMP_UNITS, MD5Signer, Signer, TimestampUnit
 from ._throttle import GCRARateLimiter, RateLimiter, UnlimitedRateLimiter
@@ -243,6 +244,11 @@ class PandaPonClient:
             raise ValueError(f"method must be one of {sorted(_METHODS)}, got {method!r}")
         if not isinstance(path, str) or not path.startswith("/"):
             raise ValueError(f"path must be a string starting with '/', got {path!r}")
+        if params is not None and not isinstance(params, Mapping):
+            raise TypeError(f"params must be a mapping of names to values, "
+                            f"got {type(params).__name__}")
+        if json is not None:
+            _check_json_body(json)
         if idempotent is None:
             idempotent = method == "GET"
         return await self._transport.request(

@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 import attrs
 
-from .models._base import Request, converter, validate_request
+from .models._base import Request, converter, structure_bool, validate_request
 
 if TYPE_CHECKING:
     from ._client import PandaPonClient
@@ -24,7 +24,8 @@ __all__ = ["ENDPOINTS", "Endpoint", "PreparedRequest", "endpoint"]
 
 ResponseT = TypeVar("ResponseT")
 ParamsIn = Literal["body", "query", "path", "none"]
-Status = Literal["stable", "deprecated", "in_development"]
+# "unverified": called by a working public client, but on no documented page.
+Status = Literal["stable", "deprecated", "in_development", "unverified"]
 
 _PATH_PARAM = re.compile(r"\{(\w+)\}")
 # Structure hooks by response type, looked up once instead of dispatched on every call.
@@ -101,8 +102,9 @@ class Endpoint(Generic[ResponseT]):
         if self.response is Any:
             return data  # type: ignore[no-any-return]
         if self.response is bool:
-            # ``null`` answers (documented as ``boolean|null``) read as False.
-            return bool(data)  # type: ignore[return-value]
+            # ``null`` answers (documented as ``boolean|null``) read as False; otherwise the
+            # models' one boolean rule: "false"/"0"/0 are False, anything unknown an error.
+            return False if data is None else structure_bool(data, f"{self.key} data")  # type: ignore[return-value]
         hook = _STRUCTURE_HOOKS.get(self.response)
         if hook is None:
             hook = _STRUCTURE_HOOKS[self.response] = converter.get_structure_hook(self.response)

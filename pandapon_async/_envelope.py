@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from ._booleans import says_false
 from ._retry import parse_retry_after
 from .errors import (
     APIError,
@@ -85,7 +86,7 @@ def decode_response(
     request_id = _as_id(envelope.get("requestId"))
     if 200 <= status < 300 and code == SUCCESS_CODE:
         data = envelope.get("data")
-        if check_business and isinstance(data, dict) and data.get("success") is False:
+        if check_business and isinstance(data, dict) and says_false(data.get("success")):
             error_code = _as_id(data.get("errorCode"))
             error_message = data.get("errorMsg") or data.get("errorInfo") or data.get("message")
             error_message = None if error_message is None else str(error_message)

@@ -15,7 +15,7 @@ import attrs
 from ._credentials import Credentials
 from ._envelope import decode_response
 from ._retry import RetryPolicy, is_retryable
-from ._signing import HEADER_SIGNATURE, Signer
+from ._signing import HEADER_SIGNATURE, Signer, sign_attempt
 from ._throttle import RateLimiter
 from .errors import (
     ClientClosedError,
@@ -242,7 +242,10 @@ class Transport:
         check_business: bool,
     ) -> Any:
         session = self._ensure_session()
-        headers = self._signer.sign(self._credentials)
+        signed = sign_attempt(self._signer, self._credentials, method, path)
+        headers = signed.headers
+        if signed.query:  # an endpoint group authenticated in the query string
+            query = {**(query or {}), **signed.query}
         headers.update(_JSON_HEADERS if body is not None else _ACCEPT_HEADERS)
         if self._request_hooks:
             event = RequestEvent(

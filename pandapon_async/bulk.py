@@ -736,7 +736,14 @@ class BulkNamespace:
                     raise ValueError(f"order {oid}: entry ids must be a sequence")
                 if not entries:
                     raise ValueError(f"order {oid}: no order entry ids")
-                items.append((oid, [str(entry) for entry in entries]))
+                entry_ids = [str(entry) for entry in entries]
+                # Checked here, before any order is read or sent (sent as JSON numbers).
+                bad = [e for e in entry_ids
+                       if not (e.isascii() and e.isdigit()) or (len(e) > 1 and e[0] == "0")]
+                if bad:
+                    raise ValueError(f"order {oid}: order_entry_ids must be strings of digits "
+                                     f"without leading zeros; bad: {bad[:5]}")
+                items.append((oid, entry_ids))
         else:
             ids, duplicates = _check_ids(orders)
             items = [(oid, None) for oid in ids]

@@ -58,18 +58,35 @@ def _key(entry: dict[str, Any]) -> str:
 # --- registry ---------------------------------------------------------------------------------
 
 
+# Typed though no documented page shows them: a working public client calls them (the spec's
+# notes name the client). Marked "unverified" in the registry, docstring and coverage table.
+UNVERIFIED = {"POST /alibaba/product/openuid/decrypt"}
+
+
 def test_every_found_endpoint_has_exactly_one_typed_method() -> None:
     documented = {_key(e) for e in FOUND}
-    assert documented == set(ENDPOINTS), (
-        f"missing: {sorted(documented - set(ENDPOINTS))}, "
-        f"not documented: {sorted(set(ENDPOINTS) - documented)}"
+    verified = {key for key, e in ENDPOINTS.items() if e.status != "unverified"}
+    assert documented == verified, (
+        f"missing: {sorted(documented - verified)}, "
+        f"not documented: {sorted(verified - documented)}"
     )
-    assert len(ENDPOINTS) == len(FOUND) == 58
+    assert len(verified) == len(FOUND) == 58
+
+
+def test_unverified_endpoints_come_from_a_public_client_and_say_so() -> None:
+    unverified = {key for key, e in ENDPOINTS.items() if e.status == "unverified"}
+    assert unverified == UNVERIFIED
+    by_key = {_key(e): e for e in SPEC if e["path"]}
+    for key in unverified:
+        entry = by_key[key]
+        assert not entry["found"] and "public" in entry["notes"]
+        assert "Unverified" in (_method_of(ENDPOINTS[key].name).__doc__ or "")
 
 
 def test_no_path_of_an_endpoint_known_by_name_only_is_invented() -> None:
     unknown_paths = {e["path"] for e in SPEC if not e["found"] and e["path"]}
-    assert unknown_paths.isdisjoint({endpoint.path for endpoint in ENDPOINTS.values()})
+    typed = {endpoint.path for endpoint in ENDPOINTS.values() if endpoint.status != "unverified"}
+    assert unknown_paths.isdisjoint(typed)
 
 
 @pytest.mark.parametrize("entry", FOUND, ids=_key)
@@ -276,7 +293,7 @@ EXAMPLE_CALLS: dict[int, Call] = {
         address="string", phone="string"),
     71: lambda c, ex: c.logistics.estimate_item_freight(
         "2048232789087639", "4970432383383", quantity=1,
-        receiver_address=_freight_address(ex["receiverAddress"])),
+        receiver_address=_freight_address(ex["receiverAddress"]), currency="CNY", price="12.50"),
     72: lambda c, ex: c.logistics.preview_order_freight(
         _freight_address(ex["receiverAddress"]),
         [RenderItem(item_id=i["itemId"], sku_id=i["skuId"], quantity=i["quantity"],
@@ -310,6 +327,10 @@ EXAMPLE_CALLS: dict[int, Call] = {
 V2_PATHS = {1: "/v2/taobao/product/item/search", 15: "/v2/taobao/order/refund/render",
             40: "/v2/alibaba/product/productRelatedRecommendQuery",
             71: "/v2/open/pp/logistics/itemLogisticsPrice"}
+
+
+# Examples the notes call truncated without marking them, and the required fields cut off.
+CUT_AFTER_EXAMPLE: dict[int, set[str]] = {71: {"currency", "price"}}
 
 
 def _without_truncation(value: Any) -> Any:
@@ -354,6 +375,10 @@ async def test_typed_method_sends_the_documented_example_request(index: int) -> 
         shown = _without_truncation(example)
         assert shown["addressParam"] == request["json"]["addressParam"]
         assert shown["cargoParamList"][0].items() <= request["json"]["cargoParamList"][0].items()
+    elif index in CUT_AFTER_EXAMPLE:
+        # Cut short in the documentation (its notes say where); the field table requires more.
+        assert example.items() <= request["json"].items()
+        assert set(request["json"]) - set(example) == CUT_AFTER_EXAMPLE[index]
     else:
         assert request["json"] == example
 
@@ -405,7 +430,8 @@ def _method_of(endpoint_name: str) -> Any:
                          ids=lambda e: e.name)
 def test_flagged_endpoints_say_so_in_their_docstring(endpoint: Any) -> None:
     doc = " ".join((_method_of(endpoint.name).__doc__ or "").split()).lower()
-    assert ("deprecat" if endpoint.status == "deprecated" else "in development") in doc
+    words = {"deprecated": "deprecat", "unverified": "unverified"}
+    assert words.get(endpoint.status, "in development") in doc
 
 
 def test_coverage_table_in_readme_is_generated_from_the_registry() -> None:

@@ -15,6 +15,13 @@ from pandapon_async.testing import FakePandaPon
 from pandapon_async.testing._routes import _OPTIONAL, load_spec
 
 SPEC = load_spec()
+
+
+@pytest.fixture
+def fake_pandapon_options() -> dict[str, Any]:
+    # Every path the fake knows, the inferred v1 paths included (they are served on request).
+    return {"serve_inferred_paths": True}
+
 ADDRESS_1688 = {"fullName": "测试", "mobile": "18720122943", "phone": "", "postCode": "311121",
                 "provinceText": "浙江省", "cityText": "杭州市", "areaText": "余杭区",
                 "townText": "", "address": "仓前街道欧美金融城2幢1103"}
@@ -104,7 +111,7 @@ def sample(fake: FakePandaPon, method: str, path: str) -> tuple[str, Any, Any]:
         "/alibaba/product/detail/get": {"offerId": offer.offer_id, "country": "en"},
         "/alibaba/product/keywords/query": {"keyword": "背心", "beginPage": 1, "pageSize": 5},
         "/alibaba/product/image/query": {"imageAddress": "https://cbu01.alicdn.com/x.jpg",
-                                         "imageBase64": None},
+                                         "imageBase64": "/9j/4AAQ"},
         "/alibaba/product/query/selleroffer": {"sellerOpenId": offer.seller_open_id},
         "/alibaba/product/productRelatedRecommendQuery": {"offerId": str(offer.offer_id),
                                                           "pageNo": 1, "pageSize": 5},
@@ -145,7 +152,8 @@ def sample(fake: FakePandaPon, method: str, path: str) -> tuple[str, Any, Any]:
             "receiverAddress": RECEIVER, "lineItems": render_items},
         "/open/pp/logistics/itemLogisticsPrice": {"itemId": "2048232789087639",
                                                   "skuId": "4970432383383", "quantity": 1,
-                                                  "receiverAddress": RECEIVER},
+                                                  "receiverAddress": RECEIVER,
+                                                  "currency": "CNY", "price": "12.50"},
     }
     if path == "/v2/alibaba/order/create/preview":
         return path, None, {"addressParam": ADDRESS_1688, "cargoParamList": [

@@ -22,8 +22,8 @@ from pandapon_async.models import (
     TaobaoCreateOrderRequest,
     TaobaoLogisticsTrace,
     TaobaoOrderLine,
-    TaobaoOrderStatus,
     TaobaoReceiver,
+    TaobaoRefundStatus,
     fen_to_yuan,
     is_missing,
     parse_alibaba_time,
@@ -156,8 +156,8 @@ def test_unknown_enum_values_are_kept_as_the_raw_value() -> None:
     assert known.base_info.status == "waitbuyerpay"
     unknown = structure({"baseInfo": {"status": "some_new_state"}}, AlibabaOrderDetail)
     assert unknown.base_info.status == "some_new_state"
-    assert structure(10, TaobaoOrderStatus | int) is TaobaoOrderStatus.PAID  # type: ignore[arg-type]
-    assert structure(77, TaobaoOrderStatus | int) == 77  # type: ignore[arg-type]
+    assert structure(20, TaobaoRefundStatus | int) is TaobaoRefundStatus.SELLER_AGREED  # type: ignore[arg-type]
+    assert structure(77, TaobaoRefundStatus | int) == 77  # type: ignore[arg-type]
 
 
 def test_null_and_missing_are_told_apart() -> None:

@@ -153,7 +153,7 @@ async def test_preview_create_and_batch_create(
         offer_map_id=offer.offer_map_id, spec_id=offer.skus[0].spec_id, quantity=1)])
     assert v2.order_preview_result[0].status is True
 
-    created = await client.alibaba.orders.create(ADDRESS, cargo)
+    created = await client.alibaba.orders.create(ADDRESS, cargo, flow="general")
     assert created["success"] is True
 
     two_sellers = [
@@ -164,7 +164,7 @@ async def test_preview_create_and_batch_create(
     assert len((await client.alibaba.orders.preview_batch(ADDRESS, two_sellers))
                ["orderPreviewResuslt"]) == 2
     batch = await client.alibaba.orders.batch_create(ADDRESS, two_sellers, flow="general")
-    batch_v2 = await client.alibaba.orders.batch_create_v2(ADDRESS, two_sellers)
+    batch_v2 = await client.alibaba.orders.batch_create_v2(ADDRESS, two_sellers, flow="general")
     assert len(batch["result"]) == len(batch_v2["result"]) == 2
 
 
@@ -180,11 +180,12 @@ async def test_goods_detail_and_searches(fake: FakePandaPon, client: PandaPonCli
         "", page_size=5, v2=True)]
     assert len(everything) == page.total_records
 
-    by_image = await client.alibaba.goods.search_image(image_address="https://x/y.jpg")
+    by_image = await client.alibaba.goods.search_image(
+        image_base64=b"\xff\xd8\xff\xe0", image_address="https://x/y.jpg")
     assert by_image.items
     assert (await client.alibaba.goods.search_image_v2(image_base64="/9j/4AAQ")).items
-    with pytest.raises(ValueError, match="image_base64 is required"):
-        await client.alibaba.goods.search_image()
+    with pytest.raises(ValueError, match="image_base64"):
+        await client.alibaba.goods.search_image(image_base64="")
 
     shop = await client.alibaba.goods.search_seller_offers(offer.seller_open_id)
     assert shop.items
@@ -245,6 +246,6 @@ async def test_cart_list_edit_preview_and_order(
     assert rows[cart_id].quantity == 3
     preview = await client.alibaba.cart.preview_order([cart_id], address=ADDRESS)
     assert preview["orderPreviewResuslt"]
-    created = await client.alibaba.cart.create_order([cart_id], address=ADDRESS)
+    created = await client.alibaba.cart.create_order([cart_id], flow="general", address=ADDRESS)
     assert created["success"] is True
     assert cart_id not in row_ids(await client.alibaba.cart.list_items())

@@ -207,7 +207,8 @@ async def test_freight_preview_booking_and_tracking(
     line = dict(item_id=str(item.item_id), sku_id=item.skus[0].sku_id, quantity=1)
     freight = FreightInfo(service_id="1", company_name="", service_category="")
     estimate = await client.logistics.estimate_item_freight(
-        line["item_id"], line["sku_id"], quantity=2, receiver_address=OVERSEAS)
+        line["item_id"], line["sku_id"], quantity=2, receiver_address=OVERSEAS,
+        currency="CNY", price="12.50")
     assert estimate[0]["serviceId"] == "1"
 
     preview = await client.logistics.preview_order_freight(

@@ -21,6 +21,7 @@ from ._base import (
     validate_request,
     yuan_to_fen,
 )
+from ._limits import LIMITS, Limits
 from ._time import parse_alibaba_time
 from .alibaba import *  # noqa: F403
 from .alibaba import __all__ as _alibaba_all
@@ -31,8 +32,10 @@ from .taobao import *  # noqa: F403
 from .taobao import __all__ as _taobao_all
 
 __all__ = [
+    "LIMITS",
     "MISSING",
     "Envelope",
+    "Limits",
     "Missing",
     "MissingType",
     "Model",

@@ -30,6 +30,9 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from .._booleans import parse_bool
+from ._limits import LIMITS
+
 __all__ = [
     "MISSING",
     "Missing",
@@ -37,6 +40,7 @@ __all__ = [
     "Model",
     "Request",
     "converter",
+    "decimal_text",
     "fen_to_yuan",
     "field",
     "is_missing",
@@ -44,6 +48,7 @@ __all__ = [
     "optional",
     "required",
     "structure",
+    "structure_bool",
     "to_camel",
     "unstructure",
     "wire_name",
@@ -60,6 +65,9 @@ _MIN_ITEMS: Final = "pandapon_min_items"
 _MAX_ITEMS: Final = "pandapon_max_items"
 _RANGE: Final = "pandapon_range"
 _UNIQUE: Final = "pandapon_unique"
+_DIGITS: Final = "pandapon_digits"
+_BLANK_OK: Final = "pandapon_blank_ok"
+_ALIASES: Final = "pandapon_aliases"
 
 
 class MissingType(enum.Enum):
@@ -100,13 +108,20 @@ def field(
     default: Any = MISSING,
     factory: Callable[[], Any] | None = None,
     min_items: int | None = None,
-    max_items: int | None = None,
-    value_range: tuple[int, int] | None = None,
+    max_items: int | str | None = None,
+    value_range: tuple[int, int | str | None] | None = None,
     unique: bool = False,
     repr: bool = True,
     is_required: bool = False,
+    digits: bool = False,
+    blank_ok: bool = False,
+    aliases: tuple[str, ...] = (),
 ) -> Any:
     """An attrs field with its wire name and wire type.
+
+    ``aliases``: other wire spellings of a response key (v1 ``logisticCompanyCode``, v2
+    ``logisticsCompanyCode``); the first present is read, and re-encoding writes back the
+    spelling that was received.
 
     Responses default to :data:`MISSING`; requests use :func:`request`'s ``None`` default (a
     ``None`` request field is not sent).
@@ -124,6 +139,12 @@ def field(
         metadata[_RANGE] = value_range
     if unique:
         metadata[_UNIQUE] = True
+    if digits:
+        metadata[_DIGITS] = True
+    if blank_ok:
+        metadata[_BLANK_OK] = True
+    if aliases:
+        metadata[_ALIASES] = aliases
     if is_required:
         metadata[_REQUIRED] = True
     if factory is not None:
@@ -136,13 +157,20 @@ def required(
     *,
     wire: WireKind | None = None,
     min_items: int | None = None,
-    max_items: int | None = None,
-    value_range: tuple[int, int] | None = None,
+    max_items: int | str | None = None,
+    value_range: tuple[int, int | str | None] | None = None,
     unique: bool = False,
+    digits: bool = False,
+    blank_ok: bool = False,
 ) -> Any:
-    """A request field that must be given: checked before sending (``ValueError`` naming it)."""
+    """A request field that must be given: checked before sending (``ValueError`` naming it).
+
+    A required string must not be empty or blank (unless ``blank_ok``). ``digits=True``: an
+    identifier sent as a string that must be ASCII digits (``"12a"`` is refused, nothing sent).
+    """
     return field(name, wire=wire, default=None, min_items=min_items, max_items=max_items,
-                 value_range=value_range, unique=unique, is_required=True)
+                 value_range=value_range, unique=unique, is_required=True, digits=digits,
+                 blank_ok=blank_ok)
 
 
 def optional(
@@ -150,12 +178,13 @@ def optional(
     *,
     wire: WireKind | None = None,
     min_items: int | None = None,
-    max_items: int | None = None,
-    value_range: tuple[int, int] | None = None,
+    max_items: int | str | None = None,
+    value_range: tuple[int, int | str | None] | None = None,
+    digits: bool = False,
 ) -> Any:
     """A request field that may be left out (``None`` is not sent)."""
     return field(name, wire=wire, default=None, min_items=min_items, max_items=max_items,
-                 value_range=value_range)
+                 value_range=value_range, digits=digits)
 
 
 def json_text(name: str | None = None, *, required_: bool = False) -> Any:
@@ -170,6 +199,9 @@ def wire_name(attribute: attrs.Attribute[Any]) -> str:
     return name if name is not None else to_camel(attribute.name)
 
 
+_MODEL_BOOKKEEPING: Final = frozenset({"extra", "_absent_keys"})
+
+
 @attrs.define(kw_only=True)
 class Model:
     """Base of every response model (subclasses use ``attrs.define(kw_only=True, repr=False)``
@@ -180,12 +212,17 @@ class Model:
     """
 
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
+    # Wire keys of defaulted fields (lists, ``""``) the platform did not send: re-encoding
+    # leaves them out again, while an empty list it did send comes back.
+    _absent_keys: frozenset[str] = attrs.field(
+        factory=frozenset, init=False, repr=False, eq=False
+    )
 
     def __repr__(self) -> str:
         shown = ", ".join(
             f"{a.name}={getattr(self, a.name)!r}"
             for a in attrs.fields(type(self))
-            if a.name != "extra" and getattr(self, a.name) is not MISSING
+            if a.name not in _MODEL_BOOKKEEPING and getattr(self, a.name) is not MISSING
         )
         return f"{type(self).__name__}({shown})"
 
@@ -252,19 +289,84 @@ def _structure_str(value: Any, _: Any) -> str:
 
 
 def _structure_bool(value: Any, _: Any) -> bool:
-    if isinstance(value, bool):
+    # One rule everywhere (``_booleans.parse_bool``): never a guess.
+    return parse_bool(value)
+
+
+def structure_bool(value: Any, field_path: str) -> bool:
+    """The one boolean rule for a value outside a model (a bare ``data``), errors naming it."""
+    try:
+        return _structure_bool(value, bool)
+    except ValueError as error:
+        raise ValueError(f"{field_path}: {error}") from None
+
+
+def _structure_int(value: Any, _: Any) -> int:
+    # Integer fields carry fen and counts: a fraction or a boolean is refused, never truncated.
+    if value.__class__ is int:
         return value
+    if isinstance(value, bool):
+        raise ValueError(f"not an integer: {value!r}")
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        if value.is_integer():
+            return int(value)
+        raise ValueError(f"not a whole number: {value!r}")
+    if isinstance(value, Decimal):
+        if value.is_finite() and value == value.to_integral_value():
+            return int(value)
+        raise ValueError(f"not a whole number: {value!r}")
     if isinstance(value, str):
-        return value.strip().lower() in ("true", "1", "yes")
-    return bool(value)
+        text = value.strip()
+        if re.fullmatch(r"[+-]?[0-9]+", text):
+            return int(text)
+        raise ValueError(f"not an integer: {value!r}")
+    raise ValueError(f"not an integer: {value!r}")
+
+
+class _TextDecimal(Decimal):
+    """A :class:`~decimal.Decimal` the platform sent as a JSON string: it re-encodes as one.
+
+    Rule 7: yuan amounts re-encode as the platform sent them (``"89.57"`` stays text, ``6.15``
+    stays a number). Arithmetic gives plain Decimals; equality and hashing are Decimal's.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"Decimal('{self}')"
 
 
 def _structure_decimal(value: Any, _: Any) -> Decimal:
     # str() first: the float 6.15 becomes Decimal('6.15'), not its binary expansion.
+    cls = value.__class__
     try:
-        return value if isinstance(value, Decimal) else Decimal(str(value))
+        if cls is int:
+            return Decimal(value)
+        if cls is float or cls is str:
+            amount = Decimal(str(value)) if cls is float else _TextDecimal(value)
+            if amount.is_finite():  # "NaN" or Infinity is no amount
+                return amount
+        elif isinstance(value, Decimal) and value.is_finite():
+            return value
     except InvalidOperation:
-        raise ValueError(f"not a decimal amount: {value!r}") from None
+        pass
+    raise ValueError(f"not a decimal amount: {value!r}")
+
+
+def decimal_text(value: Decimal) -> str:
+    """A Decimal as plain decimal text, never with an exponent (``0.00001``, not ``1E-5``)."""
+    if not value.is_finite():
+        raise ValueError(f"not a finite decimal: {value!r}")
+    text = format(value, "f")
+    return text
+
+
+def _unstructure_decimal(value: Decimal) -> Any:
+    if isinstance(value, _TextDecimal):
+        return decimal_text(value)
+    return float(value)
 
 
 def _structure_any(value: Any, _: Any) -> Any:
@@ -273,9 +375,10 @@ def _structure_any(value: Any, _: Any) -> Any:
 
 converter.register_structure_hook(str, _structure_str)
 converter.register_structure_hook(bool, _structure_bool)
+converter.register_structure_hook(int, _structure_int)
 converter.register_structure_hook(Decimal, _structure_decimal)
 converter.register_structure_hook(typing.Any, _structure_any)
-converter.register_unstructure_hook(Decimal, float)
+converter.register_unstructure_hook(Decimal, _unstructure_decimal)
 converter.register_unstructure_hook_func(
     lambda tp: isinstance(tp, type) and issubclass(tp, enum.Enum), lambda member: member.value
 )
@@ -378,8 +481,9 @@ converter.register_structure_hook_factory(_is_list, _list_hook_factory)
 
 
 def _to_wire_int(value: Any) -> Any:
+    # The same rule as the request check: ASCII digits only ("١٢٣" or "²" are not numbers here).
     if isinstance(value, str):
-        return int(value) if value.isdigit() else value
+        return int(value) if value.isascii() and value.isdigit() else value
     if isinstance(value, list | tuple):
         return [_to_wire_int(v) for v in value]
     return value
@@ -417,6 +521,9 @@ def _unstructure_hook_for(attribute: attrs.Attribute[Any]) -> Callable[[Any], An
         return wire_hook
 
     def unstructure_field(value: Any) -> Any:
+        if isinstance(value, Decimal):
+            # Filters such as priceStart go out as plain text: "0.00001", never "1e-05".
+            return decimal_text(value) if kind == "str" else _unstructure_decimal(value)
         return wire_hook(converter.unstructure(value))
 
     return unstructure_field
@@ -430,21 +537,59 @@ def _is_request(tp: Any) -> bool:
     return isinstance(tp, type) and issubclass(tp, Request) and attrs.has(tp)
 
 
+_STRICT_SCALARS: Final = (int, bool, Decimal)
+
+
+def _is_strict_scalar(tp: Any) -> bool:
+    """int, bool and Decimal fields: their rules refuse values (a fraction of a fen, ``"maybe"``
+    as a boolean), so a failed decode is traced back to them to name the field."""
+    plain = [a for a in get_args(tp) if a is not _NONE_TYPE and not _is_missing_arg(a)] \
+        if _is_union(tp) else [tp]
+    return len(plain) == 1 and plain[0] in _STRICT_SCALARS
+
+
+def _failing_field(
+    class_name: str, checks: Sequence[tuple[str, Any]], data: Mapping[str, Any]
+) -> ValueError | None:
+    """Which strict field of ``data`` does not decode: only run after a decode failed, so the
+    common path pays nothing for naming the field."""
+    for name, tp in checks:
+        if name not in data:
+            continue
+        try:
+            converter.structure(data[name], tp)
+        except (ValueError, TypeError) as error:
+            return ValueError(f"{class_name}.{name}: {error}")
+    return None
+
+
 def _model_structure_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
     attrs.resolve_types(cls)
     overrides: dict[str, Any] = {"extra": override(omit=True)}
     known: set[str] = set()
+    defaulted: set[str] = set()
+    aliased: list[tuple[str, str]] = []
+    strict: list[tuple[str, Any]] = []
     for attribute in attrs.fields(cls):
-        if attribute.name == "extra":
+        if attribute.name in _MODEL_BOOKKEEPING:
             continue
         name = wire_name(attribute)
         known.add(name)
+        if attribute.default is not MISSING:
+            defaulted.add(name)
+        for alias in attribute.metadata.get(_ALIASES, ()):
+            aliased.append((name, alias))
+        if _is_strict_scalar(attribute.type):
+            strict.append((name, attribute.type))
         overrides[attribute.name] = override(rename=name)
     base = make_dict_structure_fn(
         cls, converter, _cattrs_forbid_extra_keys=False, _cattrs_detailed_validation=False,
         **overrides,
     )
     known_keys = frozenset(known)
+    defaulted_keys = frozenset(defaulted)
+    aliases = tuple(aliased)
+    strict_fields = tuple(strict)
     class_name = cls.__name__
 
     def structure(data: Any, _: Any) -> Model:
@@ -453,9 +598,27 @@ def _model_structure_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
             return cls()
         if data.__class__ is not dict and not isinstance(data, Mapping):
             raise ValueError(f"{class_name}: expected a JSON object, got {type(data).__name__}")
-        obj = base(data, cls)
+        received: Mapping[str, Any] = data
+        spelled_otherwise: list[str] = []
+        for name, alias in aliases:
+            if name not in data and alias in data:
+                # Read the other spelling; it stays in ``extra`` as sent, so re-encoding
+                # writes it back under the name it came with.
+                received = {**received, name: data[alias]}
+                spelled_otherwise.append(name)
+        try:
+            obj = base(received, cls)
+        except (ValueError, TypeError) as error:
+            named = _failing_field(class_name, strict_fields, received)
+            if named is None:
+                raise
+            raise named from error
         if not known_keys.issuperset(data):
             obj.extra = {k: v for k, v in data.items() if k not in known_keys}
+        if defaulted_keys and not defaulted_keys.issubset(data):
+            obj._absent_keys = defaulted_keys.difference(data)
+        if spelled_otherwise:
+            obj._absent_keys = obj._absent_keys.union(spelled_otherwise)
         return obj
 
     return structure
@@ -469,14 +632,16 @@ def _unstructure_overrides(
 ) -> dict[str, Any]:
     overrides: dict[str, Any] = {}
     for attribute in attrs.fields(cls):
-        if attribute.name == omit_name:
+        if attribute.name == omit_name or attribute.name == "_absent_keys":
             overrides[attribute.name] = override(omit=True)
             continue
         # Absent (MISSING), unset (None) and empty-collection defaults are left out; a real
         # default value (``currency="CNY"``) is sent.
         default = attribute.default
-        omit = response or default is None or default is MISSING or isinstance(
-            default, _FACTORY_TYPE
+        # A response re-encodes what the platform sent: only absent (MISSING) keys are left
+        # out; an empty list or an empty string was sent and comes back (``payFailOrders: []``).
+        omit = default is MISSING if response else (
+            default is None or default is MISSING or isinstance(default, _FACTORY_TYPE)
         )
         overrides[attribute.name] = override(
             rename=wire_name(attribute),
@@ -493,6 +658,9 @@ def _model_unstructure_factory(cls: type[Model]) -> Callable[[Model], dict[str, 
 
     def unstructure(obj: Model) -> dict[str, Any]:
         data = base(obj)
+        if obj._absent_keys:
+            for key in obj._absent_keys:
+                data.pop(key, None)
         if obj.extra:
             return {**obj.extra, **data}
         return data
@@ -638,26 +806,36 @@ def _fits_outer(tp: Any, value: Any) -> bool:
     return True
 
 
+def _limit(bound: int | str | None) -> int | None:
+    """A bound, or the current value of the named :data:`LIMITS` entry it refers to."""
+    return getattr(LIMITS, bound) if isinstance(bound, str) else bound
+
+
 def _check_metadata(attribute: attrs.Attribute[Any], value: Any, path: str) -> None:
     metadata = attribute.metadata
     if isinstance(value, list | tuple):
         min_items = metadata.get(_MIN_ITEMS)
-        max_items = metadata.get(_MAX_ITEMS)
+        max_items = _limit(metadata.get(_MAX_ITEMS))
         if min_items is not None and len(value) < min_items:
             raise ValueError(
                 f"{path} must not be empty" if min_items == 1
                 else f"{path} needs at least {min_items} items, got {len(value)}"
             )
         if max_items is not None and len(value) > max_items:
-            raise ValueError(f"{path} takes at most {max_items} items, got {len(value)}")
+            hint = (f" (pandapon_async.models.LIMITS.{metadata[_MAX_ITEMS]}: not a documented "
+                    "limit)" if isinstance(metadata[_MAX_ITEMS], str) else "")
+            raise ValueError(f"{path} takes at most {max_items} items, got {len(value)}{hint}")
         if metadata.get(_UNIQUE) and len(set(value)) != len(value):
             duplicates = sorted({v for v in value if value.count(v) > 1})
             raise ValueError(f"{path} has duplicate values: {duplicates[:5]}")
     value_range = metadata.get(_RANGE)
     if value_range is not None and isinstance(value, int):
-        low, high = value_range
-        if not low <= value <= high:
-            raise ValueError(f"{path} must be between {low} and {high}, got {value}")
+        low, high = value_range[0], _limit(value_range[1])
+        if value < low or (high is not None and value > high):
+            bound = f"between {low} and {high}" if high is not None else f">= {low}"
+            hint = (f" (pandapon_async.models.LIMITS.{value_range[1]}: not a documented limit)"
+                    if isinstance(value_range[1], str) else "")
+            raise ValueError(f"{path} must be {bound}, got {value}{hint}")
     if metadata.get(_WIRE_KIND) == "int":
         items = value if isinstance(value, list | tuple) else [value]
         for item in items:
@@ -665,6 +843,16 @@ def _check_metadata(attribute: attrs.Attribute[Any], value: Any, path: str) -> N
                 raise ValueError(
                     f"{path} must be a string of digits (sent as a JSON number), got {item!r}"
                 )
+            if isinstance(item, str) and len(item) > 1 and item[0] == "0":
+                # "0012" would go out as the number 12: another order. Refuse, never guess.
+                raise ValueError(
+                    f"{path} must not have leading zeros (sent as a JSON number), got {item!r}"
+                )
+    if metadata.get(_DIGITS):
+        items = value if isinstance(value, list | tuple) else [value]
+        for item in items:
+            if not (isinstance(item, str) and item.isascii() and item.isdigit()):
+                raise ValueError(f"{path} must be a non-empty string of digits, got {item!r}")
 
 
 @attrs.frozen
@@ -673,12 +861,13 @@ class _FieldCheck:
 
     name: str
     required: bool
+    not_blank: bool
     json_text: bool
     check: Callable[[Any, str], None]
     check_metadata: Callable[[Any, str], None] | None
 
 
-_CHECKED_METADATA: Final = (_MIN_ITEMS, _MAX_ITEMS, _UNIQUE, _RANGE, _WIRE_KIND)
+_CHECKED_METADATA: Final = (_MIN_ITEMS, _MAX_ITEMS, _UNIQUE, _RANGE, _WIRE_KIND, _DIGITS)
 
 
 def _type_check(tp: Any) -> Callable[[Any, str], None]:
@@ -718,6 +907,8 @@ def _plan(cls: type) -> tuple[_FieldCheck, ...]:
             _FieldCheck(
                 name=attribute.name,
                 required=bool(attribute.metadata.get(_REQUIRED)),
+                not_blank=bool(attribute.metadata.get(_REQUIRED))
+                and not attribute.metadata.get(_BLANK_OK),
                 json_text=attribute.metadata.get(_WIRE_KIND) == "json",
                 check=_type_check(hints[attribute.name]),
                 check_metadata=_metadata_check(attribute),
@@ -735,6 +926,8 @@ def _validate(obj: Any, prefix: str = "") -> None:
             if field_check.required:
                 raise ValueError(f"{path} is required")
             continue
+        if field_check.not_blank and value.__class__ is str and not value.strip():
+            raise ValueError(f"{path} must not be empty or blank")
         if field_check.json_text and isinstance(value, str):
             continue
         field_check.check(value, path)
@@ -759,3 +952,7 @@ def validate_request(obj: Request) -> None:
     if not _is_request(type(obj)):
         raise ValueError(f"expected a request model, got {type(obj).__name__}")
     _validate(obj)
+    # Rules that span fields or depend on the endpoint (an address's required parts).
+    check_fields = getattr(obj, "check_fields", None)
+    if check_fields is not None:
+        check_fields()

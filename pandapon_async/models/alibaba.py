@@ -17,6 +17,7 @@ from typing import Any
 import attrs
 
 from ._base import Missing, Model, Request, field, optional, required
+from ._limits import BATCH_PAY_MAX_ORDERS as BATCH_PAY_MAX_ORDERS  # the default, re-exported
 
 __all__ = [
     "AlibabaAddress",
@@ -37,6 +38,7 @@ __all__ = [
     "AlibabaKeywordSearchRequest",
     "AlibabaLogisticsItem",
     "AlibabaNativeLogistics",
+    "AlibabaOpenUidDecryptRequest",
     "AlibabaOrderBaseInfo",
     "AlibabaOrderDetail",
     "AlibabaOrderDetailRequest",
@@ -50,6 +52,7 @@ __all__ = [
     "AlibabaOrderReceiverInfo",
     "AlibabaOrderStatus",
     "AlibabaPayUrl",
+    "AlibabaPreviewBatchRequest",
     "AlibabaProduct",
     "AlibabaProductAttribute",
     "AlibabaProductDetailRequest",
@@ -73,9 +76,8 @@ __all__ = [
     "PayFailOrder",
 ]
 
-BATCH_PAY_MAX_ORDERS = 100
-"""Most order ids one ``batch_submit_to_pay`` call takes. The platform publishes no limit; 100
-bounds what a single request can put at stake. ``client.bulk.submit_to_pay`` chunks for you."""
+# Most order ids one ``batch_submit_to_pay`` takes by default; the platform publishes no limit
+# (override: ``LIMITS.batch_pay_max_orders``). ``client.bulk.submit_to_pay`` chunks for you.
 
 
 class AlibabaOrderStatus(enum.StrEnum):
@@ -336,7 +338,7 @@ class AlibabaOrderPreview(Model):
     error_msg: str | Missing | None = field()
     post_fee_by_desc_offer_list: list[str] | Missing | None = field(wire="int")
     consign_offer_list: list[str] | Missing | None = field(wire="int")
-    unsupported_cross_border_pay_offer_list: list[str] | Missing | None = field(wire="int")
+    unsupported_cross_border_pay_offer_list: list[str] | Missing | None = field()
 
 
 # --- goods ---------------------------------------------------------------------------------------
@@ -545,13 +547,15 @@ class OrderEntryCount(Request):
 
 @attrs.define(kw_only=True)
 class BatchPayRequest(Request):
-    order_ids: Sequence[str] = required(min_items=1, max_items=BATCH_PAY_MAX_ORDERS, unique=True)
+    order_ids: Sequence[str] = required(
+        min_items=1, max_items="batch_pay_max_orders", unique=True, digits=True
+    )
 
 
 @attrs.define(kw_only=True)
 class AlibabaOrderDetailRequest(Request):
     web_site: str = required()
-    order_id: str = required()
+    order_id: str = required(digits=True)
 
 
 @attrs.define(kw_only=True)
@@ -570,7 +574,7 @@ class AlibabaConfirmReceiptRequest(Request):
 
 @attrs.define(kw_only=True)
 class AlibabaOrderIdRequest(Request):
-    order_id: str = required()
+    order_id: str = required(digits=True)
 
 
 @attrs.define(kw_only=True)
@@ -585,6 +589,33 @@ class AlibabaOrderPreviewV2Request(Request):
     cargo_param_list: Sequence[AlibabaCargoV2] = required(min_items=1)
 
 
+CREATE_ADDRESS_FIELDS: tuple[str, ...] = (
+    "full_name", "mobile", "phone", "city_text", "province_text", "town_text", "address",
+)
+"""Address parts ``/alibaba/order/create`` marks required (its field table)."""
+PREVIEW_BATCH_ADDRESS_FIELDS: tuple[str, ...] = (
+    "full_name", "mobile", "city_text", "province_text", "address",
+)
+"""Address parts ``/alibaba/order/create/previewbatch`` marks required. Its field table also
+marks ``phone``, but its own documented example leaves ``phone`` out: the example wins."""
+_MAY_BE_EMPTY: frozenset[str] = frozenset({"phone", "town_text"})
+
+
+def check_address(address: AlibabaAddress, names: Sequence[str], path: str) -> None:
+    """``ValueError`` naming the first required address part that is missing.
+
+    ``phone`` and ``town_text`` must be given but may be ``""`` (many buyers have no landline,
+    many addresses no town level); the other parts must not be empty or blank.
+    """
+    for name in names:
+        value = getattr(address, name)
+        where = f"address_param.{name}"
+        if value is None:
+            raise ValueError(f"{where} is required by {path}")
+        if name not in _MAY_BE_EMPTY and not value.strip():
+            raise ValueError(f"{where} must not be empty or blank ({path})")
+
+
 @attrs.define(kw_only=True)
 class AlibabaCreateOrderRequest(Request):
     flow: str = required()
@@ -593,6 +624,24 @@ class AlibabaCreateOrderRequest(Request):
     trade_type: str | None = optional()
     address_param: AlibabaAddress = required()
     cargo_param_list: Sequence[AlibabaCargo] = required(min_items=1)
+
+    def check_fields(self) -> None:
+        check_address(self.address_param, CREATE_ADDRESS_FIELDS, "/alibaba/order/create")
+
+
+@attrs.define(kw_only=True)
+class AlibabaPreviewBatchRequest(Request):
+    """``POST /alibaba/order/create/previewbatch``: every cargo line names its seller."""
+
+    address_param: AlibabaAddress = required()
+    cargo_param_list: Sequence[AlibabaCargo] = required(min_items=1)
+
+    def check_fields(self) -> None:
+        path = "/alibaba/order/create/previewbatch"
+        check_address(self.address_param, PREVIEW_BATCH_ADDRESS_FIELDS, path)
+        for index, cargo in enumerate(self.cargo_param_list):
+            if cargo.seller_open_id is None or not cargo.seller_open_id.strip():
+                raise ValueError(f"cargo_param_list[{index}].seller_open_id is required by {path}")
 
 
 @attrs.define(kw_only=True)
@@ -610,8 +659,8 @@ class AlibabaOrderListRequest(Request):
     """``POST /v2/alibaba/order/page``. Its fields are not public: ``pageNo``/``pageSize`` follow
     the other v2 paged endpoints; ``extra_fields`` (filters) are sent as given, wire names."""
 
-    page_no: int = required(value_range=(1, 1_000_000))
-    page_size: int = required(value_range=(1, 100))
+    page_no: int = required(value_range=(1, None))
+    page_size: int = required(value_range=(1, "order_page_size_max"))
     extra_fields: Mapping[str, Any] | None = optional()
 
 
@@ -624,9 +673,9 @@ class AlibabaProductDetailRequest(Request):
 
 @attrs.define(kw_only=True)
 class AlibabaKeywordSearchRequest(Request):
-    keyword: str = required()
-    begin_page: int | None = optional(value_range=(1, 1_000_000))
-    page_size: int | None = optional(value_range=(1, 100))
+    keyword: str = required(blank_ok=True)  # not required by the docs: "" browses
+    begin_page: int | None = optional(value_range=(1, None))
+    page_size: int | None = optional(value_range=(1, "alibaba_page_size_max"))
     country: str | None = optional()
     filter: str | None = optional()
     sort: Mapping[str, str] | str | None = optional(wire="json")
@@ -638,9 +687,9 @@ class AlibabaKeywordSearchRequest(Request):
 
 @attrs.define(kw_only=True)
 class AlibabaImageSearchRequest(Request):
-    image_base64: str | None = optional()
-    begin_page: int | None = optional(value_range=(1, 1_000_000))
-    page_size: int | None = optional(value_range=(1, 100))
+    image_base64: str = required()
+    begin_page: int | None = optional(value_range=(1, None))
+    page_size: int | None = optional(value_range=(1, "alibaba_page_size_max"))
     country: str | None = optional()
     region: str | None = optional()
     filter: str | None = optional()
@@ -655,8 +704,8 @@ class AlibabaImageSearchRequest(Request):
 @attrs.define(kw_only=True)
 class AlibabaSellerOfferSearchRequest(Request):
     keyword: str | None = optional()
-    begin_page: int | None = optional(value_range=(1, 1_000_000))
-    page_size: int | None = optional(value_range=(1, 100))
+    begin_page: int | None = optional(value_range=(1, None))
+    page_size: int | None = optional(value_range=(1, "alibaba_page_size_max"))
     filter: str | None = optional()
     sort: Mapping[str, str] | str | None = optional(wire="json")
     out_member_id: str | None = optional()
@@ -668,10 +717,18 @@ class AlibabaSellerOfferSearchRequest(Request):
 
 
 @attrs.define(kw_only=True)
+class AlibabaOpenUidDecryptRequest(Request):
+    """``POST /alibaba/product/openuid/decrypt`` (unverified: no documented page)."""
+
+    offer_id: str = required()
+    open_uid: str = required()
+
+
+@attrs.define(kw_only=True)
 class AlibabaRelatedProductsRequest(Request):
     offer_id: str = required()
-    page_no: int | None = optional(value_range=(1, 1_000_000))
-    page_size: int | None = optional(value_range=(1, 100))
+    page_no: int | None = optional(value_range=(1, None))
+    page_size: int | None = optional(value_range=(1, "alibaba_page_size_max"))
     language: str | None = optional()
 
 

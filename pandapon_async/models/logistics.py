@@ -8,6 +8,7 @@ The answers of these endpoints are not public: their methods return the raw ``da
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 
 import attrs
 
@@ -120,12 +121,16 @@ class BookFreightRequest(Request):
 
 @attrs.define(kw_only=True)
 class ItemFreightRequest(Request):
+    """``POST /v2/open/pp/logistics/itemLogisticsPrice``. ``currency`` and ``price`` are
+    required by the field table; the documented example, cut short after ``email``, does not
+    show them, so it does not contradict the table."""
+
     item_id: str = required(wire="str")
     sku_id: str = required(wire="str")
     quantity: int = required(value_range=(1, 10_000_000))
     receiver_address: FreightReceiverAddress | None = optional()
-    currency: str | None = optional()
-    price: str | None = optional(wire="str")
+    currency: str = required()
+    price: str | Decimal = required(wire="str")
 
 
 @attrs.define(kw_only=True)

@@ -13,7 +13,8 @@ from typing import Any
 
 import attrs
 
-from ._base import Missing, Model, Request, field, json_text, optional, required
+from ._base import MISSING, Missing, Model, Request, field, json_text, optional, required
+from ._limits import BATCH_CHECK_MAX_ITEMS as BATCH_CHECK_MAX_ITEMS  # the default, re-exported
 
 __all__ = [
     "TaobaoBatchCheckRequest",
@@ -34,7 +35,6 @@ __all__ = [
     "TaobaoLogisticsRequest",
     "TaobaoLogisticsTrace",
     "TaobaoOrderLine",
-    "TaobaoOrderStatus",
     "TaobaoPayCertificateRequest",
     "TaobaoPriceRange",
     "TaobaoProduct",
@@ -63,27 +63,18 @@ __all__ = [
     "TaobaoUpdateWarehouseRequest",
 ]
 
-BATCH_CHECK_MAX_ITEMS = 50
-"""Most items one ``batch_check`` takes (the platform publishes no limit)."""
-
-
-class TaobaoOrderStatus(enum.IntEnum):
-    """Taobao purchase-order status codes (from the sister platform; unknown codes stay ints)."""
-
-    BEING_CREATED = 12
-    AWAITING_PAYMENT = 0
-    PAYMENT_PROOF_UPLOADED = 1
-    FINANCE_APPROVED = 2
-    FINANCE_REJECTED = 3
-    AWAITING_FINANCE_PAYMENT = 5
-    PAID = 10
-    SHIPPED = 11
-    CLOSED = 4
-    OTHER = 9
+# Most items one ``batch_check`` takes by default; the platform publishes no limit (override:
+# ``LIMITS.batch_check_max_items``).
+SEARCH_MAX_PAGE_SIZE = 40
+"""Most results per page of the Taobao search: documented (``pageSize`` 1..40, v2 page)."""
 
 
 class TaobaoRefundStatus(enum.IntEnum):
-    """Sub-order refund status (from the sister platform; unknown codes stay as sent)."""
+    """Reverse-order (refund) status codes, from the sister platform (unverified for PandaPon).
+
+    Read through :attr:`TaobaoRefundOrder.refund_status_code` (the wire value is text, ``"20"``,
+    and stays text in ``refund_status``); pass as ``refunds.query_list(refund_status=...)``.
+    """
 
     NONE = 0
     APPLIED = 10
@@ -210,9 +201,12 @@ class TaobaoLogisticsDetail(Model):
 
 @attrs.define(kw_only=True, repr=False)
 class TaobaoLogisticsCompany(Model):
-    """A logistics company. The platform spells the code ``logisticCompanyCode``."""
+    """A logistics company. v1 answers spell the code ``logisticCompanyCode``, the v2 refund
+    query ``logisticsCompanyCode``: both are read into ``logistics_company_code``."""
 
-    logistics_company_code: str | Missing | None = field("logisticCompanyCode")
+    logistics_company_code: str | Missing | None = field(
+        "logisticCompanyCode", aliases=("logisticsCompanyCode",)
+    )
     logistics_company_name: str | Missing | None = field()
 
 
@@ -275,6 +269,22 @@ class TaobaoRefundOrder(Model):
     seller_refuse_reason_describe: str | Missing | None = field()
     timeout_date: str | Missing | None = field()
     timeout_type: str | Missing | None = field()
+
+    @property
+    def refund_status_code(self) -> TaobaoRefundStatus | int | str | None:
+        """``refund_status`` as a :class:`TaobaoRefundStatus` where it is one of its codes, an
+        ``int`` for an unknown code, else as sent (``None`` if absent or null)."""
+        raw = self.refund_status
+        if raw is None or raw is MISSING:
+            return None
+        try:
+            code = int(raw)
+        except ValueError:
+            return raw
+        try:
+            return TaobaoRefundStatus(code)
+        except ValueError:
+            return code
 
 
 @attrs.define(kw_only=True, repr=False)
@@ -389,26 +399,28 @@ class TaobaoPriceRange(Request):
 @attrs.define(kw_only=True)
 class TaobaoBatchCheckRequest(Request):
     params: Sequence[TaobaoItemSkus] | str = required(
-        wire="json", min_items=1, max_items=BATCH_CHECK_MAX_ITEMS
+        wire="json", min_items=1, max_items="batch_check_max_items"
     )
 
 
 @attrs.define(kw_only=True)
 class TaobaoItemIdRequest(Request):
+    # Not digits only: PandaPon hands out obfuscated Taobao item ids ("-ZM9TBrK...").
     item_id: str = required()
 
 
 @attrs.define(kw_only=True)
 class TaobaoSourceProductRequest(Request):
     language: str | None = optional()
+    # Not digits only: PandaPon hands out obfuscated Taobao item ids ("-ZM9TBrK...").
     item_id: str = required()
 
 
 @attrs.define(kw_only=True)
 class TaobaoSearchRequest(Request):
     keyword: str | None = optional()
-    page_size: int | None = optional(value_range=(1, 40))
-    page_no: int | None = optional(value_range=(1, 1_000_000))
+    page_size: int | None = optional(value_range=(1, SEARCH_MAX_PAGE_SIZE))
+    page_no: int | None = optional(value_range=(1, None))
     sort: str | None = optional()
 
 
@@ -423,15 +435,16 @@ class TaobaoCreateOrderRequest(Request):
 
 @attrs.define(kw_only=True)
 class TaobaoPayCertificateRequest(Request):
-    base64: str = required()
-    order_id: str = required()
+    # The documented example sends "" (its image elided); the platform judges the voucher.
+    base64: str = required(blank_ok=True)
+    order_id: str = required(digits=True)
 
 
 @attrs.define(kw_only=True)
 class TaobaoUpdateWarehouseRequest(Request):
     warehouse_address: str | None = optional()
     warehouse_name: str | None = optional()
-    order_id: str = required()
+    order_id: str = required(digits=True)
 
 
 @attrs.define(kw_only=True)
@@ -453,8 +466,8 @@ class TaobaoRefundListRequest(Request):
     refund_status: int | None = optional()
     refund_start_time: int | None = optional()
     refund_end_time: int | None = optional()
-    page_no: int | None = optional(value_range=(1, 1_000_000))
-    page_size: int = required(value_range=(1, 100))
+    page_no: int | None = optional(value_range=(1, None))
+    page_size: int = required(value_range=(1, "taobao_refund_page_size_max"))
 
 
 @attrs.define(kw_only=True)

@@ -32,10 +32,11 @@ class Resource:
         return f"<{type(self).__name__} of {self._client!r}>"
 
 
-def check_page_args(page_size: int, first_page: int, max_page_size: int) -> None:
+def check_page_args(page_size: int, first_page: int, max_page_size: int | None) -> None:
+    """``max_page_size``: a documented bound, or the current ``LIMITS`` value (``None``: none)."""
     if isinstance(page_size, bool) or not isinstance(page_size, int):
         raise ValueError(f"page_size must be an int, got {type(page_size).__name__}")
-    if not 1 <= page_size <= max_page_size:
+    if page_size < 1 or (max_page_size is not None and page_size > max_page_size):
         raise ValueError(f"page_size must be between 1 and {max_page_size}, got {page_size}")
     if isinstance(first_page, bool) or not isinstance(first_page, int) or first_page < 1:
         raise ValueError(f"first_page must be an int >= 1, got {first_page!r}")

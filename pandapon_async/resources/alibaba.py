@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import AsyncIterator, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from .._endpoint import endpoint
+from ..models._limits import LIMITS
 from ..models.alibaba import (
     AlibabaAddress,
     AlibabaBatchCreateOrderRequest,
@@ -21,6 +23,7 @@ from ..models.alibaba import (
     AlibabaCreateOrderRequest,
     AlibabaImageSearchRequest,
     AlibabaKeywordSearchRequest,
+    AlibabaOpenUidDecryptRequest,
     AlibabaOrderDetail,
     AlibabaOrderDetailRequest,
     AlibabaOrderIdRequest,
@@ -29,6 +32,7 @@ from ..models.alibaba import (
     AlibabaOrderPreviewRequest,
     AlibabaOrderPreviewV2Request,
     AlibabaPayUrl,
+    AlibabaPreviewBatchRequest,
     AlibabaProduct,
     AlibabaProductDetailRequest,
     AlibabaProductListItem,
@@ -59,8 +63,6 @@ __all__ = [
     "AlibabaRefunds",
 ]
 
-SEARCH_MAX_PAGE_SIZE = 50
-ORDER_PAGE_MAX_SIZE = 100
 Sort = Mapping[str, str] | str
 
 # --- goods --------------------------------------------------------------------------------------
@@ -95,6 +97,10 @@ SELLER_OFFER_SEARCH_V2 = endpoint(
     idempotent=True, request=AlibabaSellerOfferSearchRequest,
     response=Page[AlibabaProductListItem],
 )
+OPEN_UID_DECRYPT = endpoint(
+    "alibaba.goods.decrypt_open_uid", "POST", "/alibaba/product/openuid/decrypt",
+    idempotent=True, request=AlibabaOpenUidDecryptRequest, response=Any, status="unverified",
+)
 RELATED_PRODUCTS = endpoint(
     "alibaba.goods.get_related", "POST", "/v2/alibaba/product/productRelatedRecommendQuery",
     idempotent=True, request=AlibabaRelatedProductsRequest,
@@ -109,7 +115,7 @@ BATCH_SUBMIT_TO_PAY = endpoint(
 )
 PREVIEW_BATCH = endpoint(
     "alibaba.orders.preview_batch", "POST", "/alibaba/order/create/previewbatch",
-    idempotent=True, request=AlibabaOrderPreviewRequest, response=Any,
+    idempotent=True, request=AlibabaPreviewBatchRequest, response=Any,
 )
 BATCH_CREATE = endpoint(
     "alibaba.orders.batch_create", "POST", "/alibaba/order/batch/create",
@@ -269,7 +275,7 @@ class AlibabaGoods(Resource):
     ) -> AsyncIterator[AlibabaProductListItem]:
         """Every result of a keyword search, page after page (``filters``: as
         :meth:`search_keywords`)."""
-        check_page_args(page_size, first_page, SEARCH_MAX_PAGE_SIZE)
+        check_page_args(page_size, first_page, LIMITS.alibaba_page_size_max)
         search = self.search_keywords_v2 if v2 else self.search_keywords
 
         async def fetch(page_no: int) -> Page[AlibabaProductListItem]:
@@ -281,7 +287,7 @@ class AlibabaGoods(Resource):
     async def search_image(
         self,
         *,
-        image_base64: str | None = None,
+        image_base64: bytes | str,
         image_address: str | None = None,
         begin_page: int = 1,
         page_size: int = 20,
@@ -294,17 +300,23 @@ class AlibabaGoods(Resource):
         category_id: str | None = None,
         out_member_id: str | None = None,
     ) -> Page[AlibabaProductListItem]:
-        """Image search, one page (``POST /alibaba/product/image/query``): give
-        ``image_base64`` or ``image_address``."""
+        """Image search, one page (``POST /alibaba/product/image/query``).
+
+        ``image_base64`` is required, as documented: the image's bytes (encoded for you) or
+        its base64 text. ``image_address`` (the image's URL) is sent beside it when given; no
+        source shows the platform searching by address alone, so it cannot replace the image.
+        """
         return await self._call(IMAGE_SEARCH, _image_request(
-            image_base64, image_address, begin_page, page_size, country, region, filter, sort,
-            price_start, price_end, category_id, out_member_id,
+            image_base64=image_base64, image_address=image_address, begin_page=begin_page,
+            page_size=page_size, country=country, region=region, filter=filter, sort=sort,
+            price_start=price_start, price_end=price_end, category_id=category_id,
+            out_member_id=out_member_id,
         ))
 
     async def search_image_v2(
         self,
         *,
-        image_base64: str | None = None,
+        image_base64: bytes | str,
         image_address: str | None = None,
         begin_page: int = 1,
         page_size: int = 20,
@@ -317,10 +329,13 @@ class AlibabaGoods(Resource):
         category_id: str | None = None,
         out_member_id: str | None = None,
     ) -> Page[AlibabaProductListItem]:
-        """Image search through the v2 endpoint (``POST /v2/alibaba/product/image/query``)."""
+        """Image search through the v2 endpoint (``POST /v2/alibaba/product/image/query``);
+        ``image_base64`` (bytes or base64 text) is required."""
         return await self._call(IMAGE_SEARCH_V2, _image_request(
-            image_base64, image_address, begin_page, page_size, country, region, filter, sort,
-            price_start, price_end, category_id, out_member_id,
+            image_base64=image_base64, image_address=image_address, begin_page=begin_page,
+            page_size=page_size, country=country, region=region, filter=filter, sort=sort,
+            price_start=price_start, price_end=price_end, category_id=category_id,
+            out_member_id=out_member_id,
         ))
 
     def iter_search_image(
@@ -333,7 +348,7 @@ class AlibabaGoods(Resource):
         **options: Any,
     ) -> AsyncIterator[AlibabaProductListItem]:
         """Every result of an image search (``options``: as :meth:`search_image`)."""
-        check_page_args(page_size, first_page, SEARCH_MAX_PAGE_SIZE)
+        check_page_args(page_size, first_page, LIMITS.alibaba_page_size_max)
         search = self.search_image_v2 if v2 else self.search_image
 
         async def fetch(page_no: int) -> Page[AlibabaProductListItem]:
@@ -399,7 +414,7 @@ class AlibabaGoods(Resource):
         **filters: Any,
     ) -> AsyncIterator[AlibabaProductListItem]:
         """Every good of a shop search (``filters``: as :meth:`search_seller_offers`)."""
-        check_page_args(page_size, first_page, SEARCH_MAX_PAGE_SIZE)
+        check_page_args(page_size, first_page, LIMITS.alibaba_page_size_max)
         search = self.search_seller_offers_v2 if v2 else self.search_seller_offers
 
         async def fetch(page_no: int) -> Page[AlibabaProductListItem]:
@@ -408,6 +423,20 @@ class AlibabaGoods(Resource):
 
         return iterate_pages(fetch, first_page=first_page, page_size=page_size,
                              max_pages=max_pages)
+
+    async def decrypt_open_uid(self, offer_id: str, open_uid: str) -> Any:
+        """Decrypt a seller's ``openUid`` into its Wangwang (chat) link or nickname
+        (``POST /alibaba/product/openuid/decrypt``).
+
+        Unverified: no documented page shows this path. A working public client calls it with
+        ``{offerId, openUid}``, and the sister platform documents the same body (its answer
+        schema is not public: the raw ``data`` is returned). It may answer 404 in production.
+        ``FakePandaPon`` does not serve it (there is no documented answer to imitate): stub it
+        in tests, e.g. with aioresponses.
+        """
+        return await self._call(OPEN_UID_DECRYPT, AlibabaOpenUidDecryptRequest(
+            offer_id=offer_id, open_uid=open_uid,
+        ))
 
     async def get_related(
         self,
@@ -433,7 +462,7 @@ class AlibabaGoods(Resource):
         language: str | None = "en",
     ) -> AsyncIterator[AlibabaProductListItem]:
         """Every related product, page after page."""
-        check_page_args(page_size, first_page, SEARCH_MAX_PAGE_SIZE)
+        check_page_args(page_size, first_page, LIMITS.alibaba_page_size_max)
 
         async def fetch(page_no: int) -> Page[AlibabaProductListItem]:
             return await self.get_related(offer_id, page_no=page_no, page_size=page_size,
@@ -444,7 +473,8 @@ class AlibabaGoods(Resource):
 
 
 def _image_request(
-    image_base64: str | None,
+    *,
+    image_base64: bytes | str,
     image_address: str | None,
     begin_page: int,
     page_size: int,
@@ -457,8 +487,10 @@ def _image_request(
     category_id: str | None,
     out_member_id: str | None,
 ) -> AlibabaImageSearchRequest:
-    if not image_base64 and not image_address:
-        raise ValueError("image_base64 is required (or give image_address)")
+    if isinstance(image_base64, bytes | bytearray | memoryview):
+        if not image_base64:
+            raise ValueError("image_base64 must not be empty")
+        image_base64 = base64.b64encode(image_base64).decode("ascii")
     return AlibabaImageSearchRequest(
         image_base64=image_base64, begin_page=begin_page, page_size=page_size, country=country,
         region=region, filter=filter, sort=sort, price_start=price_start, price_end=price_end,
@@ -554,9 +586,10 @@ class AlibabaOrders(Resource):
         self, address: AlibabaAddress, cargo: Sequence[AlibabaCargo]
     ) -> Any:
         """Preview orders across different sellers (``POST /alibaba/order/create/previewbatch``;
-        each cargo line names its ``seller_open_id``). The answer's schema is not public: the raw
-        ``data`` is returned."""
-        return await self._call(PREVIEW_BATCH, AlibabaOrderPreviewRequest(
+        each cargo line must name its ``seller_open_id``, and ``address`` its full name, mobile,
+        city, province and street: ``ValueError`` otherwise, nothing sent). The answer's schema
+        is not public: the raw ``data`` is returned."""
+        return await self._call(PREVIEW_BATCH, AlibabaPreviewBatchRequest(
             address_param=address, cargo_param_list=cargo,
         ))
 
@@ -565,13 +598,19 @@ class AlibabaOrders(Resource):
         address: AlibabaAddress,
         cargo: Sequence[AlibabaCargo],
         *,
-        flow: str = "general",
+        flow: str,
         message: str | None = None,
         shop_promotion_id: str | None = None,
         trade_type: str | None = None,
     ) -> Any:
         """Create a one-seller order (``POST /alibaba/order/create``). Not idempotent. The
-        answer's schema is not public: the raw ``data`` is returned."""
+        answer's schema is not public: the raw ``data`` is returned.
+
+        ``flow`` is required (a business choice, never defaulted): the documented values are
+        ``"general"`` (an ordinary order) and ``"fenxiaonew"`` (a dropshipping order).
+        ``address`` must carry full name, mobile, phone, city, province, town and street
+        (``phone`` and ``town_text`` may be ``""``); ``ValueError`` names a missing part.
+        """
         return await self._call(CREATE, AlibabaCreateOrderRequest(
             flow=flow, message=message, shop_promotion_id=shop_promotion_id,
             trade_type=trade_type, address_param=address, cargo_param_list=cargo,
@@ -599,13 +638,13 @@ class AlibabaOrders(Resource):
         address: AlibabaAddress,
         cargo: Sequence[AlibabaCargo],
         *,
-        flow: str = "general",
+        flow: str,
         message: str | None = None,
         shop_promotion_id: str | None = None,
         trade_type: str | None = None,
     ) -> Any:
         """:meth:`batch_create` through the v2 endpoint (``POST /v2/alibaba/order/batch/create``;
-        ``flow`` is required there)."""
+        ``flow`` is required there: ``"general"`` or ``"fenxiaonew"``, never defaulted)."""
         return await self._call(BATCH_CREATE_V2, AlibabaBatchCreateOrderRequest(
             flow=flow, message=message, shop_promotion_id=shop_promotion_id,
             trade_type=trade_type, address_param=address, cargo_param_list=cargo,
@@ -637,7 +676,7 @@ class AlibabaOrders(Resource):
         filters: Mapping[str, Any] | None = None,
     ) -> AsyncIterator[AlibabaOrderDetail]:
         """Every order of the list, page after page (``async for order in ...``)."""
-        check_page_args(page_size, first_page, ORDER_PAGE_MAX_SIZE)
+        check_page_args(page_size, first_page, LIMITS.order_page_size_max)
 
         async def fetch(page_no: int) -> Page[AlibabaOrderDetail]:
             return await self.page(page_no=page_no, page_size=page_size, filters=filters)
@@ -767,7 +806,7 @@ class AlibabaCart(Resource):
         self,
         cart_ids: Sequence[str],
         *,
-        flow: str = "general",
+        flow: str,
         address: AlibabaAddress | None = None,
         message: str | None = None,
         shop_promotion_id: str | None = None,
@@ -776,7 +815,8 @@ class AlibabaCart(Resource):
         staff_name: str | None = None,
     ) -> Any:
         """Create orders from cart rows (``POST /alibaba/cart/create/order``). Not idempotent;
-        raw ``data`` returned (schema not public)."""
+        raw ``data`` returned (schema not public). ``flow`` is required (``"general"`` or
+        ``"fenxiaonew"``), never defaulted."""
         return await self._call(CART_CREATE_ORDER, AlibabaCartCreateOrderRequest(
             flow=flow, message=message, shop_promotion_id=shop_promotion_id,
             trade_type=trade_type, address_param=address, cart_ids=cart_ids, user_id=user_id,

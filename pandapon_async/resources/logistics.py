@@ -8,6 +8,7 @@ Their answers are not public: the methods return the raw ``data``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from .._endpoint import endpoint
@@ -74,13 +75,18 @@ class LogisticsNamespace(Resource):
         item_id: str,
         sku_id: str,
         *,
+        currency: str,
+        price: str | Decimal,
         quantity: int = 1,
         receiver_address: FreightReceiverAddress | None = None,
-        currency: str | None = None,
-        price: str | None = None,
     ) -> Any:
         """Overseas freight estimate of one item
-        (``POST /v2/open/pp/logistics/itemLogisticsPrice``)."""
+        (``POST /v2/open/pp/logistics/itemLogisticsPrice``).
+
+        ``currency`` (e.g. ``"CNY"``) and ``price`` (the item's unit price in that currency,
+        decimal text such as ``"12.50"``) are required by the documented field table; the
+        documented example is cut short before them.
+        """
         return await self._call(ITEM_FREIGHT, ItemFreightRequest(
             item_id=item_id, sku_id=sku_id, quantity=quantity,
             receiver_address=receiver_address, currency=currency, price=price,

@@ -6,8 +6,10 @@ from collections.abc import AsyncIterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .._endpoint import endpoint
+from ..models._limits import LIMITS
 from ..models.common import Page
 from ..models.taobao import (
+    SEARCH_MAX_PAGE_SIZE,
     TaobaoBatchCheckRequest,
     TaobaoBatchCheckResult,
     TaobaoCartAddRequest,
@@ -31,6 +33,7 @@ from ..models.taobao import (
     TaobaoRefundMessageRequest,
     TaobaoRefundRender,
     TaobaoRefundRenderRequest,
+    TaobaoRefundStatus,
     TaobaoReturnLogisticsRequest,
     TaobaoSearchItem,
     TaobaoSearchRequest,
@@ -46,8 +49,6 @@ if TYPE_CHECKING:
 
 __all__ = ["TaobaoCart", "TaobaoGoods", "TaobaoNamespace", "TaobaoOrders", "TaobaoRefunds"]
 
-SEARCH_MAX_PAGE_SIZE = 40
-REFUND_LIST_MAX_PAGE_SIZE = 100
 
 # --- goods --------------------------------------------------------------------------------------
 
@@ -289,7 +290,7 @@ class TaobaoRefunds(Resource):
         refund_id: str | None = None,
         purchase_order_id: str | None = None,
         sales_order_id: str | None = None,
-        refund_status: int | None = None,
+        refund_status: TaobaoRefundStatus | int | None = None,
         refund_start_time: int | None = None,
         refund_end_time: int | None = None,
     ) -> Page[dict[str, Any]]:
@@ -312,12 +313,12 @@ class TaobaoRefunds(Resource):
         refund_id: str | None = None,
         purchase_order_id: str | None = None,
         sales_order_id: str | None = None,
-        refund_status: int | None = None,
+        refund_status: TaobaoRefundStatus | int | None = None,
         refund_start_time: int | None = None,
         refund_end_time: int | None = None,
     ) -> AsyncIterator[dict[str, Any]]:
         """Every reverse order matching the filters, page after page."""
-        check_page_args(page_size, first_page, REFUND_LIST_MAX_PAGE_SIZE)
+        check_page_args(page_size, first_page, LIMITS.taobao_refund_page_size_max)
 
         async def fetch(page_no: int) -> Page[dict[str, Any]]:
             return await self.query_list(

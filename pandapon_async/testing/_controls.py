@@ -164,9 +164,9 @@ class AlibabaControls:
 
 
 class TaobaoControls:
-    """``fake.taobao``: the Taobao side. Order statuses are the integer codes of
-    :class:`~pandapon_async.models.taobao.TaobaoOrderStatus` (0 awaiting payment -> 10 paid
-    -> 11 shipped, or 4 closed); refund states those of
+    """``fake.taobao``: the Taobao side. Order statuses are the fake's integer codes (0
+    awaiting payment -> 10 paid -> 11 shipped, or 4 closed; no documented answer carries a
+    Taobao order status, so the library types none); refund states those of
     :class:`~pandapon_async.models.taobao.TaobaoRefundStatus` (10 applied -> 20 seller agreed
     -> 30 goods returned -> 100 refunded, or -10 refused, -20 closed)."""
 

@@ -31,7 +31,7 @@ from ._faults import FaultDecision, Faults
 from ._records import CallbackDelivery, LoggedRequest
 from ._routes import Handler, Route, build_routes, run_route
 from ._state import FakeState
-from ._validation import FakeAPIError
+from ._validation import FakeAPIError, check_query_signature, is_logistics_path
 
 __all__ = ["DEFAULT_FAKE_CREDENTIALS", "FakePandaPon"]
 
@@ -78,6 +78,17 @@ class FakePandaPon:
     platform prefix (``TAOBAO_ORDER_PAY_SUCCESS``, ``1688_ORDER_PAY_SUCCESS``) unless
     ``callback_message_types="unprefixed"``. ``await fake.advance_clock(seconds)`` moves the
     fake's time (retry schedule, timestamps) without sleeping.
+    Where the documentation is silent, options choose:
+
+    * ``serve_inferred_paths``: also serve the v1 paths inferred from their v2 twins
+      (``found: false`` in the spec), which may not exist in production; off by default, and
+      each such request is noted in the request log (``LoggedRequest.note``).
+    * ``error_http_status``: the HTTP status of error envelopes (auth, not found, bad request,
+      refused); ``None`` (default) uses the envelope's ``code``, e.g. ``200`` answers every
+      error envelope with HTTP 200. Injected faults keep their own statuses.
+    * ``require_logistics_query_signature``: the warehouse-logistics endpoints demand the
+      documented ``timestamp`` and ``sign`` query parameters, checked with the library's guess
+      (``QuerySignatureSigner``: the header timestamp and signature, repeated).
     """
 
     def __init__(
@@ -96,6 +107,9 @@ class FakePandaPon:
         callback_message_types: str = "prefixed",
         log_requests: bool = True,
         shutdown_timeout: float = 0.25,
+        serve_inferred_paths: bool = False,
+        error_http_status: int | None = None,
+        require_logistics_query_signature: bool = False,
     ) -> None:
         self._credentials = credentials or DEFAULT_FAKE_CREDENTIALS
         self._secrets = {self._credentials.access_key: self._credentials.access_secret}
@@ -126,6 +140,10 @@ class FakePandaPon:
         self._request_counter = 0
         self._request_prefix = f"{seed & 0xFFFFFFFF:08x}"
         self._log_requests = log_requests
+        # Fidelity options (see the class docstring): what the documentation leaves open.
+        self._serve_inferred = serve_inferred_paths
+        self._error_http_status = error_http_status
+        self._logistics_query_auth = require_logistics_query_signature
         self.requests: list[LoggedRequest] = []
         self._runner: web.ServerRunner | None = None
         self._stopping = asyncio.Event()
@@ -292,7 +310,8 @@ class FakePandaPon:
         existing = self._exact.get(path, {}).get(method)
         if existing is not None and existing.handler is not handler:
             raise ValueError(f"{method} {path} is an endpoint the fake already serves")
-        route = Route(method, path, "query" if method == "GET" else "body", (), handler, False)
+        route = Route(method, path, "query" if method == "GET" else "body", (), handler, False,
+                      asked_for=True)
         self._exact.setdefault(path, {})[method] = route
 
     def clear_requests(self) -> None:
@@ -393,6 +412,7 @@ class FakePandaPon:
         body = await request.read() if request.can_read_body else b""
         status: int | None = 200
         outcome = "ok"
+        note: str | None = None
         code: int | None = 200
         msg: str | None = "成功"
         decision: FaultDecision | None = None
@@ -422,12 +442,24 @@ class FakePandaPon:
                                         headers=headers)
 
             failure = self._authenticate(request.headers)
+            if failure is None and self._logistics_query_auth and is_logistics_path(path):
+                failure = check_query_signature(request.query, request.headers, self._secrets,
+                                                self._clock(), self._tolerance)
             if failure is not None:
-                status, code, msg, outcome = 401, 401, failure, "auth_failed"
-                return web.Response(body=self._envelope(401, failure), status=401,
+                status, code, msg, outcome = self._http_status(401), 401, failure, "auth_failed"
+                return web.Response(body=self._envelope(401, failure), status=status,
                                     headers=_JSON_HEADERS)
 
             route, param, problem = self._route(method, path)
+            if route is not None and route.asked_for:
+                note = (f"{method} {path} is served because the test asked for it: the "
+                        "platform's path for this endpoint is not public")
+            elif route is not None and not route.found:
+                if self._serve_inferred:
+                    note = (f"{method} {path} is inferred from its v2 twin, not documented: "
+                            "it may not exist in production")
+                else:
+                    route, problem = None, "inferred"
             if route is None:
                 if problem == "method":
                     status = code = 405
@@ -436,20 +468,27 @@ class FakePandaPon:
                 else:
                     status = code = 404
                     msg = f"接口不存在 (no endpoint {method} {path})"
+                    if problem == "inferred":
+                        msg += ("; an inferred v1 path, served with "
+                                "FakePandaPon(serve_inferred_paths=True)")
                     outcome = "not_found"
-                return web.Response(body=self._envelope(status, msg), status=status,
-                                    headers=_JSON_HEADERS)
+                payload = self._envelope(code, msg)
+                status = self._http_status(code)
+                return web.Response(body=payload, status=status, headers=_JSON_HEADERS)
 
             try:
                 args = self._arguments(route, request, body)
                 data = run_route(route, self._state, args, param)
             except FakeAPIError as error:
                 status, code, msg, outcome = error.status, error.code, error.msg, error.outcome
+                if self._error_http_status is not None:
+                    status = self._error_http_status
                 if code == 404:
                     outcome = "not_found"
                 payload = self._envelope(error.code, error.msg)
             except (ValueError, TypeError, KeyError, AttributeError, IndexError) as error:
-                status = code = 400
+                code = 400
+                status = self._http_status(code)
                 msg = f"参数错误 (invalid parameter): {type(error).__name__}: {error}"[:300]
                 outcome = "error"
                 payload = self._envelope(400, msg)
@@ -468,7 +507,11 @@ class FakePandaPon:
             if self._log_requests:
                 self.requests.append(LoggedRequest(
                     arrived, method, path, dict(request.query) if request.query_string else {},
-                    dict(request.headers), body, status, outcome, code, msg))
+                    dict(request.headers), body, status, outcome, code, msg, note))
+
+    def _http_status(self, code: int) -> int:
+        """The HTTP status of an error envelope: its code, or the configured one."""
+        return code if self._error_http_status is None else self._error_http_status
 
     def _arguments(self, route: Route, request: web.BaseRequest, body: bytes) -> dict[str, Any]:
         if route.method == "GET" or not body.strip():

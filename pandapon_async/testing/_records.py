@@ -31,6 +31,8 @@ class LoggedRequest:
     outcome: str
     code: int | None = None
     msg: str | None = None
+    note: str | None = None
+    """Why this request deserves a second look (e.g. it hit a path inferred, not documented)."""
 
 
 @attrs.frozen(slots=True)

@@ -25,15 +25,14 @@ DISTRIBUTOR_ID = "1014533973088404335"
 # Requiredness the published schema gets wrong, per the notes in spec/endpoints.json.
 _OPTIONAL: dict[str, frozenset[str]] = {
     # The warehouse-logistics pages show timestamp/sign as query parameters with an
-    # undocumented rule; the fake checks the header signature like everywhere else.
+    # undocumented rule: not body fields; FakePandaPon(require_logistics_query_signature=True)
+    # demands them in the query string.
     "/open/pp/logistics/orderRenderFreight": frozenset({"timestamp", "sign"}),
     "/open/pp/logistics/updateLogisticInfo": frozenset({"timestamp", "sign"}),
     "/open/pp/logistics/orderBookingFreight": frozenset({"timestamp", "sign"}),
-    "/open/pp/logistics/itemLogisticsPrice": frozenset({"timestamp", "sign", "currency",
-                                                        "price"}),
+    "/open/pp/logistics/itemLogisticsPrice": frozenset({"timestamp", "sign"}),
     "/v2/open/pp/logistics/orderRenderFreight": frozenset({"timestamp", "sign"}),
-    "/v2/open/pp/logistics/itemLogisticsPrice": frozenset({"timestamp", "sign", "currency",
-                                                           "price"}),
+    "/v2/open/pp/logistics/itemLogisticsPrice": frozenset({"timestamp", "sign"}),
     # Schema lists loginName/password/pageName/pageParamMap; the example sends sourceType/bizId.
     "/open/order/page/link/get": frozenset({"loginName", "password", "pageName",
                                             "pageParamMap"}),
@@ -51,6 +50,8 @@ class Route:
     checks: tuple[FieldCheck, ...]
     handler: Handler
     found: bool
+    # A path known by name only that a test asked the fake to serve (``serve_unpublished``).
+    asked_for: bool = False
 
 
 @cache
@@ -64,12 +65,14 @@ def load_spec() -> tuple[dict[str, Any], ...]:
 
 
 def _page(args: Mapping[str, Any], items: list[Any], *, page_key: str = "beginPage",
-          default_size: int = 20, max_size: int = 50) -> dict[str, Any]:
+          default_size: int = 20, max_size: int | None = None) -> dict[str, Any]:
+    # ``max_size`` only where a page documents one (Taobao search: 40): the platform publishes
+    # no other page-size limit, so the fake invents none.
     page = int(args.get(page_key) or args.get("pageNo") or 1)
     size = int(args.get("pageSize") or default_size)
     if page < 1:
         raise bad_request(page_key, "must be >= 1")
-    if not 1 <= size <= max_size:
+    if size < 1 or (max_size is not None and size > max_size):
         raise bad_request("pageSize", f"must be between 1 and {max_size}")
     start = (page - 1) * size
     return {
@@ -286,7 +289,8 @@ def _order_id_arg(args: Mapping[str, Any], name: str = "orderId") -> str:
     return str(value).strip()
 
 
-def _taobao_logistics(state: FakeState, sub_id: str, *, v2: bool) -> dict[str, Any]:
+def _taobao_logistics(state: FakeState, sub_id: str) -> dict[str, Any]:
+    # v1 and v2 answer the same documented shape: partner, receiver and goods included.
     order, line = state.taobao_sub_order(sub_id)
     time_text = format_plain_time(order.create_time)
     trace = {"statusDesc": "运输中", "province": "浙江省", "city": "杭州市", "district": "余杭区",
@@ -294,17 +298,16 @@ def _taobao_logistics(state: FakeState, sub_id: str, *, v2: bool) -> dict[str, A
              "standerdDesc": "【杭州市】 快件已发往 广州中心", "status": "TRANSPORT",
              "nextCity": "广州市", "nextNodeName": "广州中心"}
     detail: dict[str, Any] = {"mailNo": f"YT{sub_id}", "logisticsTraces": [trace]}
-    if v2:
-        receiver = order.receiver
-        detail["logisticsPartner"] = [{"companyImageUrl": "", "company": "圆通速递",
-                                       "companyContact": "95554"}]
-        detail["receiver"] = {"zipCode": receiver.get("zip"), "address": receiver.get("address"),
-                              "province": receiver.get("state"), "city": receiver.get("city"),
-                              "district": receiver.get("district"),
-                              "phone": receiver.get("mobile_phone") or receiver.get("phone"),
-                              "name": receiver.get("name")}
-        detail["logisticsGoods"] = [{"title": str(line.get("title") or "商品"), "property": "",
-                                     "imageUrl": "", "quantity": str(line.get("quantity"))}]
+    receiver = order.receiver
+    detail["logisticsPartner"] = [{"companyImageUrl": "", "company": "圆通速递",
+                                   "companyContact": "95554"}]
+    detail["receiver"] = {"zipCode": receiver.get("zip"), "address": receiver.get("address"),
+                          "province": receiver.get("state"), "city": receiver.get("city"),
+                          "district": receiver.get("district"),
+                          "phone": receiver.get("mobile_phone") or receiver.get("phone"),
+                          "name": receiver.get("name")}
+    detail["logisticsGoods"] = [{"title": str(line.get("title") or "商品"), "property": "",
+                                 "imageUrl": "", "quantity": str(line.get("quantity"))}]
     return {"purchaseOrderOuterId": sub_id, "pnmLogisticsDetails": [detail]}
 
 
@@ -494,12 +497,12 @@ def h_taobao_im_link(state: FakeState, args: dict[str, Any], _: str | None) -> A
 
 def h_taobao_logistics(state: FakeState, args: dict[str, Any], _: str | None) -> Any:
     sub_id = _order_id_arg(args, "subPurchaseOrderId")
-    return reported_logistics(state, sub_id, _taobao_logistics(state, sub_id, v2=False))
+    return reported_logistics(state, sub_id, _taobao_logistics(state, sub_id))
 
 
 def h_taobao_logistics_v2(state: FakeState, args: dict[str, Any], _: str | None) -> Any:
     sub_id = _order_id_arg(args, "subPurchaseOrderId")
-    return reported_logistics(state, sub_id, _taobao_logistics(state, sub_id, v2=True))
+    return reported_logistics(state, sub_id, _taobao_logistics(state, sub_id))
 
 
 def h_taobao_refund_list(state: FakeState, args: dict[str, Any], _: str | None) -> Any:
@@ -511,7 +514,7 @@ def h_taobao_refund_list(state: FakeState, args: dict[str, Any], _: str | None) 
     if args.get("refundStatus") is not None:
         refunds = [r for r in refunds if r.status == int(args["refundStatus"])]
     items = [_refund_envelope(state, refund) for refund in refunds]
-    return _page(args, items, page_key="pageNo", max_size=100)
+    return _page(args, items, page_key="pageNo")
 
 
 def h_taobao_refund_render(state: FakeState, args: dict[str, Any], _: str | None) -> Any:
@@ -565,10 +568,20 @@ def h_taobao_refund_query(state: FakeState, args: dict[str, Any], _: str | None)
     return _refund_envelope(state, state.taobao_refund(_order_id_arg(args, "refundId")))
 
 
+def h_taobao_refund_query_v2(state: FakeState, args: dict[str, Any], _: str | None) -> Any:
+    # The v2 page spells the company code "logisticsCompanyCode" (v1: "logisticCompanyCode").
+    data = h_taobao_refund_query(state, args, _)
+    company = data["refundOrderAggregate"]["logistics"]["logisticsCompany"]
+    company["logisticsCompanyCode"] = company.pop("logisticCompanyCode")
+    return data
+
+
 def h_taobao_refund_message(state: FakeState, args: dict[str, Any], _: str | None) -> Any:
     refund = state.taobao_refund(_order_id_arg(args, "refundId"))
     refund.messages.append(str(args.get("refundMessage") or ""))
-    return True
+    # The page documents an object (its fields cut off): the reverse order, as the other
+    # after-sales writes answer.
+    return _refund_envelope(state, refund)
 
 
 def h_taobao_cart_add(state: FakeState, args: dict[str, Any], _: str | None) -> Any:
@@ -615,8 +628,9 @@ def h_alibaba_keywords(state: FakeState, args: dict[str, Any], _: str | None) ->
 
 
 def h_alibaba_image(state: FakeState, args: dict[str, Any], _: str | None) -> Any:
-    if not (args.get("imageBase64") or args.get("imageAddress")):
-        raise bad_request("imageBase64", "is required (or imageAddress)")
+    # Documented as required; an image address alone is not shown to be enough.
+    if not args.get("imageBase64"):
+        raise bad_request("imageBase64", "is required")
     return _page(args, [_offer_summary(o) for o in state.catalog.alibaba_offers])
 
 
@@ -695,8 +709,7 @@ def h_alibaba_order_page(state: FakeState, args: dict[str, Any], _: str | None) 
     if args.get("orderIds"):
         wanted = {str(i) for i in args["orderIds"]}
         orders = [o for o in orders if o.order_id in wanted]
-    return _page(args, [state.buyer_view(order) for order in orders], page_key="pageNo",
-                 max_size=100)
+    return _page(args, [state.buyer_view(order) for order in orders], page_key="pageNo")
 
 
 def h_alibaba_refund_info(state: FakeState, args: dict[str, Any], _: str | None) -> Any:
@@ -875,7 +888,7 @@ _HANDLERS: dict[tuple[str, str], Handler] = {
     ("POST", "/v2/taobao/product/item/search"): h_taobao_search,
     ("POST", "/v2/taobao/order/refund/render"): h_taobao_refund_render,
     ("GET", "/v2/taobao/order/refund/cancel/{refundId}"): h_taobao_refund_cancel,
-    ("GET", "/v2/taobao/order/refund/query"): h_taobao_refund_query,
+    ("GET", "/v2/taobao/order/refund/query"): h_taobao_refund_query_v2,
     ("POST", "/v2/taobao/cart/add"): h_taobao_cart_add,
     ("POST", "/v2/alibaba/product/keywords/query"): h_alibaba_keywords,
     ("POST", "/v2/alibaba/product/image/query"): h_alibaba_image,

@@ -6,7 +6,21 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-__all__ = ["FakeAPIError", "FieldCheck", "compile_fields", "validate"]
+from .._signing import (
+    HEADER_ACCESS_KEY,
+    HEADER_NONCE,
+    LOGISTICS_PATH_PREFIXES,
+    compute_signature,
+)
+
+__all__ = [
+    "FakeAPIError",
+    "FieldCheck",
+    "check_query_signature",
+    "compile_fields",
+    "is_logistics_path",
+    "validate",
+]
 
 # Nested "required" flags in the published schemas contradict the published examples in places
 # (e.g. freightInfo), so only these nested fields are enforced; others are type-checked only.
@@ -163,3 +177,43 @@ def validate(payload: Mapping[str, Any], checks: Sequence[FieldCheck], prefix: s
                 raise bad_request(prefix + field.name, "is required")
             continue
         field.check(value, prefix + field.name)
+
+
+# --- the warehouse-logistics query signature ----------------------------------------------------
+
+_MS_DIGITS = 13
+
+
+def is_logistics_path(path: str) -> bool:
+    """A warehouse-logistics path (``/open/pp/logistics/*``, and its v2)."""
+    return path.startswith(LOGISTICS_PATH_PREFIXES)
+
+
+def check_query_signature(
+    query: Mapping[str, str],
+    headers: Mapping[str, str],
+    secrets: Mapping[str, str],
+    now: float,
+    tolerance: float,
+) -> str | None:
+    """``None`` if the documented ``timestamp`` and ``sign`` query parameters are present and
+    check out under the library's guess (the header rule over the query timestamp), else why.
+    """
+    timestamp = query.get("timestamp")
+    sign = query.get("sign")
+    if not timestamp or not sign:
+        missing = "timestamp" if not timestamp else "sign"
+        return f"缺少查询参数 (missing query parameter) {missing}"
+    if not timestamp.isdigit():
+        return f"timestamp: 时间戳格式错误 (not an epoch number) {timestamp!r}"
+    sent = int(timestamp) / 1000.0 if len(timestamp) >= _MS_DIGITS else float(timestamp)
+    if abs(now - sent) > tolerance:
+        return f"timestamp: 请求已过期 (query timestamp outside {tolerance:g}s)"
+    access_key = headers.get(HEADER_ACCESS_KEY, "")
+    secret = secrets.get(access_key)
+    if secret is None:
+        return f"无效的access-key (unknown access key) {access_key!r}"
+    expected = compute_signature(access_key, timestamp, headers.get(HEADER_NONCE, ""), secret)
+    if sign.upper() != expected:
+        return "sign: 签名错误 (query signature mismatch)"
+    return None
