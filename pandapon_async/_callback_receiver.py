@@ -28,6 +28,7 @@ from ._callback_message import (
     verify_signature,
 )
 from ._inbox import CallbackInbox, InboxEntry, SQLiteInbox
+from ._telemetry import observe_delivery, receiver_telemetry
 from .errors import SignatureVerificationError
 
 __all__ = [
@@ -136,6 +137,8 @@ class CallbackReceiver:
         requeue_failed_on_start: bool = True,
         drain_timeout: float = 5.0,
         clock: Callable[[], float] = time.time,
+        telemetry: bool | None = None,
+        meter_provider: object = None,
     ) -> None:
         if not isinstance(access_secret, str) or not access_secret:
             raise ValueError("access_secret must be a non-empty string")
@@ -179,6 +182,7 @@ class CallbackReceiver:
         self.requeue_failed_on_start = requeue_failed_on_start
         self.drain_timeout = drain_timeout
         self._clock = clock
+        self._telemetry = receiver_telemetry(telemetry, meter_provider)  # [telemetry hook]
 
         self._worker: asyncio.Task[None] | None = None
         self._in_flight: dict[str, asyncio.Task[None]] = {}
@@ -261,8 +265,11 @@ class CallbackReceiver:
 
     def _refuse(self, status: int, reason: str, request: web.Request) -> web.Response:
         logger.warning("callback refused with %d: %s (from %s)", status, reason, request.remote)
+        if self._telemetry is not None:  # [telemetry hook] refused before receive()
+            self._telemetry.delivery(status, reason, False)
         return ReceiveResult(status, reason).to_response()
 
+    @observe_delivery  # [telemetry hook]
     async def receive(
         self, body: bytes, *, authorization: str | None, content_type: str | None
     ) -> ReceiveResult:
@@ -378,6 +385,8 @@ class CallbackReceiver:
             timeout: float | None
             try:
                 now = self._clock()
+                if self._telemetry is not None:  # [telemetry hook] inbox backlog gauge
+                    await self._telemetry.refresh_backlog(self._inbox)
                 slots_left = await self._dispatch_due(now)
                 if slots_left:
                     next_due = await self._inbox.next_due_at(after=now)
@@ -431,6 +440,8 @@ class CallbackReceiver:
             # The envelope was checked on receipt, so this is a body this library cannot type:
             # retrying would fail the same way. Keep it, visible, for a requeue after a fix.
             logger.error("callback %s cannot be typed: %s", entry.message_id, error)
+            if self._telemetry is not None:  # [telemetry hook]
+                self._telemetry.handled(entry.message_type, "untyped")
             await self._inbox.mark_failed(
                 entry.message_id, attempts=attempts, error=_error_text(error), now=self._clock()
             )
@@ -443,11 +454,16 @@ class CallbackReceiver:
         except Exception as error:
             await self._handler_failed(entry, attempts, error)
             return
+        if self._telemetry is not None:  # [telemetry hook]
+            self._telemetry.handled(entry.message_type, "done")
         await self._inbox.mark_done(entry.message_id, attempts=attempts, now=self._clock())
 
     async def _handler_failed(self, entry: InboxEntry, attempts: int, error: Exception) -> None:
         text = _error_text(error)
         now = self._clock()
+        if self._telemetry is not None:  # [telemetry hook]
+            self._telemetry.handled(entry.message_type,
+                                    "failed" if attempts >= self.max_attempts else "retry")
         if attempts >= self.max_attempts:
             logger.error(
                 "callback handler failed on %s (%s) %d times; marked failed",
