@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import importlib
 import sys
 import time
 from collections.abc import Awaitable, Callable, Iterator, Sized
@@ -138,12 +139,12 @@ def _wanted(telemetry: bool | None, *providers: object) -> bool:
 
 def _load_otel(required: bool) -> Any:
     try:
-        from . import _otel
+        otel = importlib.import_module("pandapon_async._otel")
     except ImportError:
         if required:
             raise ImportError(_MISSING) from None
         return None
-    return _otel
+    return otel
 
 
 def client_telemetry(
