@@ -17,7 +17,9 @@ PAY_PATH = "/alibaba/order/batch/submit/to/pay"
 
 
 @pytest.fixture(autouse=True)
-def fake_environment(monkeypatch: pytest.MonkeyPatch, fake_pandapon: FakePandaPon) -> Iterator[None]:
+def fake_environment(
+    monkeypatch: pytest.MonkeyPatch, fake_pandapon: FakePandaPon
+) -> Iterator[None]:
     for name in list(os.environ):
         if name.startswith("PANDAPON_"):
             monkeypatch.delenv(name)

@@ -252,7 +252,7 @@ async def test_a_bulk_payment_is_a_run_span_with_chunk_spans_and_counts(
     counter report those buckets, and every payment call sits under its chunk."""
     ids = fake_pandapon.create_alibaba_orders(5)
 
-    report = await client.bulk.submit_to_pay(ids + [ids[0]], chunk_size=2, concurrency=2)
+    report = await client.bulk.submit_to_pay([*ids, ids[0]], chunk_size=2, concurrency=2)
 
     assert report.ok
     spans = otel.finished()
@@ -280,7 +280,7 @@ async def test_bulk_lookups_and_map_have_run_spans_over_their_calls(
 ) -> None:
     ids = fake_pandapon.create_alibaba_orders(3)
 
-    report = await client.bulk.get_orders(ids + ["2059624776425880794"])
+    report = await client.bulk.get_orders([*ids, "2059624776425880794"])
     async with client.bulk.map(client.alibaba.orders.get_detail, ids) as outcomes:
         done = [outcome async for outcome in outcomes]
 
@@ -390,10 +390,13 @@ async def test_the_callback_receiver_counts_deliveries_handler_results_and_backl
     from pandapon_async.callbacks import CallbackMessage, CallbackReceiver, MemoryInbox
 
     gate = asyncio.Event()
+    three_calls = asyncio.Event()
     calls: list[str] = []
 
     async def handler(message: CallbackMessage) -> None:
         calls.append(message.message_type)
+        if len(calls) == 3:
+            three_calls.set()
         if len(calls) == 1:
             raise RuntimeError("first call fails")
         await gate.wait()
@@ -410,8 +413,7 @@ async def test_the_callback_receiver_counts_deliveries_handler_results_and_backl
     assert refused.status == 401
 
     async with receiver:
-        while len(calls) < 3:  # the failure, its retry and the second message
-            await asyncio.sleep(0)
+        await three_calls.wait()  # the failure, its retry and the second message
         backlog = {point.value for point in otel.points("pandapon.callback.inbox.backlog")}
         assert backlog == {2}
         gate.set()
