@@ -66,15 +66,17 @@ def call_fields(
 
 class StructuredFormatter(logging.Formatter):
     """``time logger LEVEL message key=value ...``: the standard line plus the record's
-    request fields (those present)."""
+    request fields (those present and not already in the message)."""
 
     def __init__(self) -> None:
         super().__init__("%(asctime)s %(name)s %(levelname)s %(message)s")
 
     def format(self, record: logging.LogRecord) -> str:
         line = super().format(record)
+        message = record.getMessage()
+        # Fields the message already spells out as key=value are not repeated.
         fields = [f"{name}={getattr(record, name)}" for name in LOG_FIELDS
-                  if getattr(record, name, None) is not None]
+                  if getattr(record, name, None) is not None and f"{name}=" not in message]
         if not fields:
             return line
         head, newline, rest = line.partition("\n")  # keep a traceback below the fields
