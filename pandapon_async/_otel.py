@@ -172,7 +172,7 @@ class _Call:
 
     __slots__ = (
         "_attempt", "_attempt_attributes", "_attempt_span", "_call_span", "_context",
-        "_endpoint", "_metric_attributes", "_name", "_ok", "_outer", "_sent_at", "_started",
+        "_endpoint", "_limiter_attributes", "_metric_attributes", "_name", "_ok", "_outer", "_sent_at", "_started",
         "_telemetry", "_token",
     )
 
@@ -198,6 +198,12 @@ class _Call:
         self._metric_attributes = {
             key: value for key, value in attributes.items() if key != "pandapon.idempotent"
         }
+        # The limiter is client-wide: which endpoint waited is all that tells waits apart
+        # (and every attribute more costs the SDK time on each of these frequent records).
+        self._limiter_attributes = (
+            {"pandapon.endpoint": declared.name} if declared is not None
+            else {"http.request.method": method}
+        )
         self._attempt_attributes = dict(attributes)
         # The path without the query: ids in a path are not secret, a query may be a body.
         self._attempt_attributes["url.full"] = telemetry.base_url + path
@@ -226,7 +232,7 @@ class _Call:
     def limiter_passed(self) -> None:
         self._sent_at = time.perf_counter()
         waited = self._sent_at - self._started
-        self._telemetry.limiter_wait.record(waited, self._metric_attributes)
+        self._telemetry.limiter_wait.record(waited, self._limiter_attributes)
         if waited >= _WAIT_EVENT_THRESHOLD and self._attempt_span is not None:
             self._attempt_span.add_event(
                 "pandapon.limiter.wait", {"pandapon.limiter.wait.duration": waited}
