@@ -25,6 +25,7 @@ from opentelemetry.trace import Span, SpanKind, StatusCode
 from . import __version__
 from ._bulk_engine import Outcome, OutcomeStream
 from ._endpoint import find_endpoint
+from ._inbox import InboxStatus
 from ._raw_response import ANSWERS
 from ._telemetry import outcome_of
 
@@ -172,8 +173,8 @@ class _Call:
 
     __slots__ = (
         "_attempt", "_attempt_attributes", "_attempt_span", "_call_span", "_context",
-        "_endpoint", "_limiter_attributes", "_metric_attributes", "_name", "_ok", "_outer", "_sent_at", "_started",
-        "_telemetry", "_token",
+        "_limiter_attributes", "_metric_attributes", "_name", "_ok", "_outer", "_sent_at",
+        "_started", "_telemetry", "_token",
     )
 
     def __init__(
@@ -181,7 +182,6 @@ class _Call:
     ) -> None:
         self._telemetry = telemetry
         declared = find_endpoint(method, path)
-        self._endpoint: str | None = None
         attributes: dict[str, Any] = {
             "http.request.method": method,
             "server.address": telemetry.server_address,
@@ -192,7 +192,6 @@ class _Call:
             attributes["url.template"] = declared.path
             attributes["pandapon.endpoint"] = declared.name
             self._name = f"{method} {declared.path}"
-            self._endpoint = declared.name
         else:
             self._name = method  # no template: the conventions say the method alone
         self._metric_attributes = {
@@ -425,7 +424,7 @@ class OtelReceiverTelemetry:
             return
         self._counted_at = now
         try:
-            self._backlog = len(await inbox.list_pending())
+            self._backlog = len(await inbox.entries(InboxStatus.PENDING))
         except Exception:  # the worker reports an unavailable inbox itself
             self._counted_at = -float("inf")
 
