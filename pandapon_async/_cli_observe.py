@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import statistics
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from ._logging import LOGGER_NAME, configure_logging
-from ._telemetry import ChunkTiming
+from ._telemetry import ChunkTiming, record_chunk_timings
 
-__all__ = ["LOG_LEVELS", "configure_log_level", "print_chunk_timings"]
+__all__ = ["LOG_LEVELS", "configure_log_level", "print_chunk_timings", "trace_chunks"]
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
 # Up to this many chunks the summary lists them all; beyond, only the slowest.
@@ -32,6 +33,11 @@ def configure_log_level(level: str | None, stream: TextIO) -> Callable[[], None]
         library_logger.setLevel(previous_level)
 
     return undo
+
+
+def trace_chunks(enabled: bool) -> contextlib.AbstractContextManager[list[ChunkTiming]]:
+    """Collect the chunk timings of the block when ``enabled`` (``pay --trace``)."""
+    return record_chunk_timings() if enabled else contextlib.nullcontext([])
 
 
 def _quantile(sorted_values: Sequence[float], fraction: float) -> float:

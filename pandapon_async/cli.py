@@ -32,11 +32,10 @@ from typing import Any, NoReturn, TextIO
 
 from . import __version__
 from ._bulk_reports import BulkPayReport
-from ._cli_observe import LOG_LEVELS, configure_log_level, print_chunk_timings
+from ._cli_observe import LOG_LEVELS, configure_log_level, print_chunk_timings, trace_chunks
 from ._cli_progress import ProgressDisplay, resolve_mode
 from ._client import DEFAULT_BASE_URL, PandaPonClient
 from ._credentials import ENV_ACCESS_KEY, ENV_ACCESS_SECRET, ENV_USER_ID, Credentials
-from ._telemetry import record_chunk_timings
 from .errors import (
     APIError,
     AuthenticationError,
@@ -571,7 +570,7 @@ async def _cmd_pay(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     client = make_client(args, environ, rate_limit=args.rate, rate_burst=args.burst,
                          max_concurrency=max(16, args.concurrency))
     display = _progress_display(args, "paying")
-    with record_chunk_timings() as chunk_timings:  # [telemetry hook] pay --trace
+    with trace_chunks(args.trace) as chunk_timings:  # [telemetry hook] pay --trace
         async with client:
             report = await _submit_to_pay(client, order_ids, args.chunk_size, args.concurrency,
                                           args.journal, display)
