@@ -34,6 +34,7 @@ QUICK_ARGS: dict[str, list[str]] = {
     "bench_fake": ["--seconds", "2"],
     "bench_decode": ["--seconds", "0.3"],
     "bench_inbox": ["--messages", "1000", "--rounds", "1"],
+    "bench_telemetry": ["--calls", "3000", "--rounds", "3"],
 }
 
 

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from ._client import DEFAULT_BASE_URL, PandaPonClient
 from ._credentials import Credentials
+from ._logging import configure_logging, configure_logging_from_env
+from ._raw_response import RawResponse, with_raw_response
 from ._retry import RetryPolicy
 from ._signing import (
     GroupSigner,
@@ -19,6 +21,7 @@ from ._signing import (
     compute_signature,
     logistics_query_signer,
 )
+from ._telemetry import ChunkTiming, record_chunk_timings
 from ._throttle import GCRARateLimiter, RateLimiter
 from ._transport import CallOptions, RequestEvent, ResponseEvent
 from .bulk import (
@@ -63,6 +66,8 @@ def __getattr__(name: str) -> Any:
     return getattr(importlib.import_module(module, __name__), name)
 
 
+configure_logging_from_env()  # PANDAPON_LOG=debug|info|warning|error: logging without code
+
 __all__ = [
     "DEFAULT_BASE_URL",
     "APIError",
@@ -76,6 +81,7 @@ __all__ = [
     "CallbackMessage",
     "CallbackParseError",
     "CallbackReceiver",
+    "ChunkTiming",
     "ClientClosedError",
     "ConnectError",
     "Credentials",
@@ -94,6 +100,7 @@ __all__ = [
     "QuerySignatureSigner",
     "RateLimitError",
     "RateLimiter",
+    "RawResponse",
     "RequestEvent",
     "RequestSigner",
     "ResponseEvent",
@@ -108,5 +115,8 @@ __all__ = [
     "__version__",
     "compute_callback_signature",
     "compute_signature",
+    "configure_logging",
     "logistics_query_signer",
+    "record_chunk_timings",
+    "with_raw_response",
 ]

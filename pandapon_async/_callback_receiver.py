@@ -30,6 +30,7 @@ from ._callback_message import (
     verify_signature,
 )
 from ._inbox import CallbackInbox, InboxEntry, SQLiteInbox
+from ._telemetry import observe_delivery, receiver_telemetry
 from .errors import SignatureVerificationError
 
 __all__ = [
@@ -156,6 +157,8 @@ class CallbackReceiver:
         inbox_retry_backoff_max: float = 5.0,
         owner: str | None = None,
         clock: Callable[[], float] = time.time,
+        telemetry: bool | None = None,
+        meter_provider: object = None,
     ) -> None:
         if not isinstance(access_secret, str) or not access_secret:
             raise ValueError("access_secret must be a non-empty string")
@@ -211,6 +214,7 @@ class CallbackReceiver:
         #: Names this receiver in the inbox's claims: unique per receiver object.
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
         self._clock = clock
+        self._telemetry = receiver_telemetry(telemetry, meter_provider)  # [telemetry hook]
 
         self._worker: asyncio.Task[None] | None = None
         self._in_flight: dict[str, asyncio.Task[None]] = {}
@@ -296,8 +300,11 @@ class CallbackReceiver:
 
     def _refuse(self, status: int, reason: str, request: web.Request) -> web.Response:
         logger.warning("callback refused with %d: %s (from %s)", status, reason, request.remote)
+        if self._telemetry is not None:  # [telemetry hook] refused before receive()
+            self._telemetry.delivery(status, reason, False)
         return ReceiveResult(status, reason).to_response()
 
+    @observe_delivery  # [telemetry hook]
     async def receive(
         self, body: bytes, *, authorization: str | None, content_type: str | None
     ) -> ReceiveResult:
@@ -441,6 +448,8 @@ class CallbackReceiver:
             timeout: float | None
             try:
                 now = self._clock()
+                if self._telemetry is not None:  # [telemetry hook] inbox backlog gauge
+                    await self._telemetry.refresh_backlog(self._inbox)
                 slots_left = await self._dispatch_due(now)
                 if slots_left:
                     next_due = await self._inbox.next_due_at(after=now)
@@ -546,6 +555,8 @@ class CallbackReceiver:
             # The envelope was checked on receipt, so this is a record this version cannot
             # read: retrying would fail the same way. Keep it, visible, for a requeue.
             logger.error("callback %s cannot be parsed: %s", entry.message_id, error)
+            if self._telemetry is not None:  # [telemetry hook]
+                self._telemetry.handled(entry.message_type, "untyped")
             await self._write_outcome(entry, "failed", _error_text(error), next_attempt_at=None)
             return
         if message.body_errors:
@@ -569,10 +580,15 @@ class CallbackReceiver:
         # From here on the handler has run: whatever happens to the writes below, it is not
         # invoked again by this receiver.
         self._in_handler.discard(entry.message_id)
+        if self._telemetry is not None:  # [telemetry hook]
+            self._telemetry.handled(entry.message_type, "done")
         await self._write_outcome(entry, "done", None, next_attempt_at=None)
 
     async def _handler_failed(self, entry: InboxEntry, attempts: int, error: Exception) -> None:
         text = _error_text(error)
+        if self._telemetry is not None:  # [telemetry hook]
+            self._telemetry.handled(entry.message_type,
+                                    "failed" if attempts >= self.max_attempts else "retry")
         if attempts >= self.max_attempts:
             logger.error(
                 "callback handler failed on %s (%s) %d times; marked failed",

@@ -15,6 +15,7 @@ from ._credentials import Credentials
 from ._request_checks import check_json_body as _check_json_body
 from ._retry import RetryPolicy
 from ._signing import TIMESTAMP_UNITS, MD5Signer, Signer, TimestampUnit
+from ._telemetry import client_telemetry
 from ._throttle import GCRARateLimiter, RateLimiter, UnlimitedRateLimiter
 from ._transport import CallOptions, RequestHook, ResponseHook, Transport
 
@@ -106,6 +107,9 @@ class PandaPonClient:
         retry_backoff: float = 0.25,
         retry_backoff_max: float = 10.0,
         retry_after_cap: float = 60.0,
+        telemetry: bool | None = None,
+        tracer_provider: Any = None,
+        meter_provider: Any = None,
     ) -> None:
         if not isinstance(credentials, Credentials):
             raise ValueError(
@@ -141,6 +145,9 @@ class PandaPonClient:
                 if rate_limit is None
                 else GCRARateLimiter(rate_limit, rate_burst)
             )
+        # [telemetry hook] OpenTelemetry spans and metrics (None: off; see _telemetry)
+        self._telemetry = client_telemetry(telemetry, tracer_provider, meter_provider,
+                                           self._base_url)
         self._transport = Transport(
             credentials=credentials,
             base_url=self._base_url,
@@ -150,6 +157,7 @@ class PandaPonClient:
             session=session,
             request_hooks=request_hooks,
             response_hooks=response_hooks,
+            telemetry=self._telemetry,
         )
         self._bind_namespaces()
 

@@ -20,7 +20,7 @@ from .models._base import Request, converter, structure_bool, validate_request
 if TYPE_CHECKING:
     from ._client import PandaPonClient
 
-__all__ = ["ENDPOINTS", "Endpoint", "PreparedRequest", "endpoint"]
+__all__ = ["ENDPOINTS", "Endpoint", "PreparedRequest", "endpoint", "find_endpoint"]
 
 ResponseT = TypeVar("ResponseT")
 ParamsIn = Literal["body", "query", "path", "none"]
@@ -171,3 +171,33 @@ def endpoint(
         raise RuntimeError(f"endpoint {declared.key} declared twice")
     ENDPOINTS[declared.key] = declared
     return declared
+
+
+# Templated paths (``/refund/cancel/{refundId}``) as patterns, built on first lookup.
+_TEMPLATE_PATTERNS: list[tuple[re.Pattern[str], Endpoint[Any]]] = []
+_TEMPLATE_COUNT = -1
+
+
+def find_endpoint(method: str, path: str) -> Endpoint[Any] | None:
+    """The declared endpoint a sent ``method`` and ``path`` belong to, or ``None``.
+
+    Used by logging and telemetry to name a call (``alibaba.orders.get_detail``) and its
+    ``url.template`` whether it came from a typed method or from ``client.call``.
+    """
+    global _TEMPLATE_COUNT
+    found = ENDPOINTS.get(f"{method} {path}")
+    if found is not None:
+        return found
+    if len(ENDPOINTS) != _TEMPLATE_COUNT:
+        _TEMPLATE_COUNT = len(ENDPOINTS)
+        _TEMPLATE_PATTERNS[:] = [
+            (re.compile(re.escape(declared.method) + " "
+                        + _PATH_PARAM.sub("[^/]+", re.escape(declared.path).replace(r"\{", "{")
+                                          .replace(r"\}", "}")) + "$"), declared)
+            for declared in ENDPOINTS.values() if declared.path_params
+        ]
+    key = f"{method} {path}"
+    for pattern, declared in _TEMPLATE_PATTERNS:
+        if pattern.match(key):
+            return declared
+    return None

@@ -14,8 +14,11 @@ import attrs
 
 from ._credentials import Credentials
 from ._envelope import decode_response
+from ._logging import call_fields
+from ._raw_response import ANSWERS
 from ._retry import RetryPolicy, is_retryable
 from ._signing import HEADER_SIGNATURE, Signer, sign_attempt
+from ._telemetry import ClientTelemetry
 from ._throttle import RateLimiter
 from .errors import (
     ClientClosedError,
@@ -102,6 +105,7 @@ class Transport:
         request_hooks: Sequence[RequestHook] = (),
         response_hooks: Sequence[ResponseHook] = (),
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        telemetry: ClientTelemetry | None = None,
     ) -> None:
         self._credentials = credentials
         self._base_url = base_url
@@ -114,6 +118,7 @@ class Transport:
         self._request_hooks = tuple(request_hooks)
         self._response_hooks = tuple(response_hooks)
         self._sleep = sleep
+        self._telemetry = telemetry  # [telemetry hook] None: instrumentation off
         self._inflight: set[asyncio.Task[Any]] = set()
         self._drained: asyncio.Event | None = None
         self._closed = False
@@ -177,6 +182,9 @@ class Transport:
         query = None if params is None else {k: _query_value(v) for k, v in params.items()
                                               if v is not None}
         sent = False
+        # [telemetry hook] a call's spans and metrics; None when instrumentation is off
+        call = None if self._telemetry is None else self._telemetry.call_started(
+            method, path, idempotent)
         self._inflight.add(task)
         try:
             retry = options.retry
@@ -186,7 +194,11 @@ class Transport:
                 try:
                     sent = False
                     async with self._concurrency:
+                        if call is not None:  # [telemetry hook]
+                            call.attempt_started(attempt)
                         await self._limiter.acquire()
+                        if call is not None:  # [telemetry hook]
+                            call.limiter_passed()
                         sent = True
                         return await self._attempt(
                             method, path, endpoint, body, query, idempotent, attempt,
@@ -206,7 +218,11 @@ class Transport:
                     logger.info(
                         "%s attempt %d failed (%s); retrying in %.3fs",
                         endpoint, attempt, type(error).__name__, delay,
+                        extra=call_fields(method, path, attempt, getattr(error, "request_id", None),
+                                          getattr(error, "http_status", None)),
                     )
+                    if call is not None:  # [telemetry hook]
+                        call.retry_scheduled(error, delay)
                     if isinstance(error, RateLimitError):
                         # Hold every caller of this client back, not just this one.
                         self._limiter.pause(delay)
@@ -225,6 +241,8 @@ class Transport:
                 ) from None
             raise
         finally:
+            if call is not None:  # [telemetry hook]
+                call.finished()
             self._inflight.discard(task)
             if self._drained is not None and not self._inflight:
                 self._drained.set()
@@ -287,6 +305,8 @@ class Transport:
             data, request_id = decode_response(
                 status, raw, response_headers, endpoint=endpoint, check_business=check_business
             )
+            if (sink := ANSWERS.get()) is not None:  # [telemetry hook] raw response, spans
+                sink.answered(method, path, attempt, status, response_headers, request_id, started)
             return data
         except PandaPonError as exc:
             error = exc
@@ -299,6 +319,7 @@ class Transport:
                     "%s attempt=%d status=%s request_id=%s elapsed=%.4fs%s",
                     endpoint, attempt, status, request_id, elapsed,
                     f" error={type(error).__name__}" if error else "",
+                    extra=call_fields(method, path, attempt, request_id, status, elapsed),
                 )
             if self._response_hooks:
                 response_event = ResponseEvent(

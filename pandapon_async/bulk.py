@@ -48,6 +48,7 @@ from ._bulk_reports import (
     BulkPayReport,
     order_status,
 )
+from ._telemetry import bulk_chunk, bulk_run, bulk_stream
 from .errors import (
     APIError,
     AuthenticationError,
@@ -499,6 +500,7 @@ class BulkNamespace:
     def __init__(self, client: PandaPonClient) -> None:
         self._client = client
 
+    @bulk_stream("map")  # [telemetry hook]
     def map(
         self,
         func: Callable[[T], Awaitable[R]],
@@ -528,6 +530,7 @@ class BulkNamespace:
             func, items, concurrency=concurrency, on_progress=on_progress, total=total
         )
 
+    @bulk_run("submit_to_pay")  # [telemetry hook]
     async def submit_to_pay(
         self,
         order_ids: Iterable[str],
@@ -585,7 +588,9 @@ class BulkNamespace:
                         yield _Unit(kind, chunk, f"{run.run_id}:{number}")  # type: ignore[arg-type]
 
             async def process(unit: _Unit) -> _Unit:
-                await run.process(unit)
+                # [telemetry hook] the chunk's span, and its timing for `pandapon pay --trace`
+                with bulk_chunk(self._client, unit.kind, unit.batch, len(unit.ids)):
+                    await run.process(unit)
                 return unit
 
             total = len(ids)
@@ -624,6 +629,7 @@ class BulkNamespace:
             else:
                 run.settle(oid, "errored", error)
 
+    @bulk_run("get_orders")  # [telemetry hook]
     async def get_orders(
         self,
         order_ids: Iterable[str],
@@ -682,6 +688,7 @@ class BulkNamespace:
         assert report.total == len(ids)
         return report
 
+    @bulk_run("cancel")  # [telemetry hook]
     async def cancel(
         self,
         order_ids: Iterable[str],
@@ -710,6 +717,7 @@ class BulkNamespace:
             _CANCEL, send, [(oid, None) for oid in ids], duplicates, concurrency, on_progress
         )
 
+    @bulk_run("confirm_receipt")  # [telemetry hook]
     async def confirm_receipt(
         self,
         orders: Mapping[str, Sequence[str | int]] | Iterable[str],

@@ -32,6 +32,7 @@ from typing import Any, NoReturn, TextIO
 
 from . import __version__
 from ._bulk_reports import BulkPayReport
+from ._cli_observe import LOG_LEVELS, configure_log_level, print_chunk_timings, trace_chunks
 from ._cli_progress import ProgressDisplay, resolve_mode
 from ._client import DEFAULT_BASE_URL, PandaPonClient
 from ._credentials import ENV_ACCESS_KEY, ENV_ACCESS_SECRET, ENV_USER_ID, Credentials
@@ -142,6 +143,10 @@ def _common_options(*, for_subcommand: bool) -> _Parser:
     parent.add_argument("--debug", action="store_true",
                         default=argparse.SUPPRESS if for_subcommand else False,
                         help="show tracebacks and the library's debug log")
+    parent.add_argument("--log-level", choices=LOG_LEVELS, default=default,
+                        help="the library's log at this level and above on stderr, with its "
+                             "request fields (method, path, endpoint, attempt, request_id, "
+                             "status, elapsed)")
     parent.add_argument("--progress", choices=("auto", "bar", "lines", "none"), default=default,
                         help="progress display on stderr (default: auto = a bar on a "
                              "terminal, plain lines otherwise)")
@@ -248,6 +253,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="requests allowed at once by the rate limiter (default 1)")
     pay.add_argument("--report-json", metavar="FILE",
                      help="write the report as JSON to FILE ('-' for stdout)")
+    pay.add_argument("--trace", action="store_true",
+                     help="print a per-chunk timing summary at the end")
     pay.set_defaults(handler=_cmd_pay)
 
     orders = commands.add_parser(
@@ -563,12 +570,15 @@ async def _cmd_pay(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     client = make_client(args, environ, rate_limit=args.rate, rate_burst=args.burst,
                          max_concurrency=max(16, args.concurrency))
     display = _progress_display(args, "paying")
-    async with client:
-        report = await _submit_to_pay(client, order_ids, args.chunk_size, args.concurrency,
-                                      args.journal, display)
+    with trace_chunks(args.trace) as chunk_timings:  # [telemetry hook] pay --trace
+        async with client:
+            report = await _submit_to_pay(client, order_ids, args.chunk_size, args.concurrency,
+                                          args.journal, display)
     summary_stream = _err() if args.report_json == "-" else _out()
     summary_stream.write(f"{len(order_ids):,} order ids read\n")
     print_report_summary(report, summary_stream)
+    if args.trace:  # [telemetry hook]
+        print_chunk_timings(chunk_timings, summary_stream)
     if args.report_json is not None:
         _write_json_file(report.to_dict(), args.report_json)
     return _report_exit_code(report)
@@ -850,6 +860,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     debug: bool = bool(getattr(args, "debug", False))
     undo_logging = _configure_logging(debug)
+    undo_log_level = configure_log_level(getattr(args, "log_level", None), _err())
     environ = dict(os.environ)
     secrets = [getattr(args, "access_secret", None) or "", environ.get(ENV_ACCESS_SECRET, "")]
     try:
@@ -874,4 +885,5 @@ def main(argv: Sequence[str] | None = None) -> int:
             _err().write(f"{PROG}: (run with --debug for the traceback)\n")
         return exit_code
     finally:
+        undo_log_level()
         undo_logging()

@@ -1,0 +1,115 @@
+"""The answer behind a successful call: request id, HTTP status, headers, timing.
+
+Errors already carry the platform's request id; a successful call returns only its typed
+data. :func:`with_raw_response` runs one call and keeps what the transport saw of the answer
+that succeeded, without hooks and without changing any method's return type::
+
+    raw = await with_raw_response(client.alibaba.orders.get_detail(order_id))
+    raw.data.base_info.status, raw.request_id, raw.http_status, raw.headers, raw.elapsed
+
+The transport reports each answer that decoded as a success to the :class:`AnswerSink` of
+the current context (:data:`ANSWERS`), a context variable: one lookup per answer when
+nobody listens.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Mapping
+from contextvars import ContextVar
+from typing import Generic, Protocol, TypeVar
+
+import attrs
+
+__all__ = ["ANSWERS", "AnswerSink", "RawResponse", "with_raw_response"]
+
+T = TypeVar("T")
+
+
+class AnswerSink(Protocol):
+    """Told by the transport about every attempt that ended in a successful envelope."""
+
+    def answered(
+        self,
+        method: str,
+        path: str,
+        attempt: int,
+        status: int,
+        headers: Mapping[str, str],
+        request_id: str | None,
+        started: float,
+    ) -> None: ...
+
+
+ANSWERS: ContextVar[AnswerSink | None] = ContextVar("pandapon_answers", default=None)
+
+
+@attrs.frozen
+class RawResponse(Generic[T]):
+    """A successful call and the answer that settled it.
+
+    ``data`` is what the call returns (the typed model, or the envelope's ``data`` for
+    ``client.call``); ``request_id`` the platform's ``requestId``; ``http_status`` and
+    ``headers`` those of the answer; ``elapsed`` the seconds from sending that attempt to
+    reading its body (``time.perf_counter``); ``attempts`` how many attempts the call took;
+    ``method`` and ``path`` what was sent. Response headers only: no request header (and so
+    no signature) is kept.
+    """
+
+    data: T
+    request_id: str | None
+    http_status: int
+    headers: Mapping[str, str] = attrs.field(repr=False)
+    elapsed: float
+    attempts: int
+    method: str
+    path: str
+
+
+class _Capture:
+    __slots__ = ("attempt", "elapsed", "headers", "method", "path", "request_id", "status")
+
+    def __init__(self) -> None:
+        self.status: int | None = None
+
+    def answered(
+        self,
+        method: str,
+        path: str,
+        attempt: int,
+        status: int,
+        headers: Mapping[str, str],
+        request_id: str | None,
+        started: float,
+    ) -> None:
+        self.elapsed = time.perf_counter() - started
+        self.method, self.path, self.attempt = method, path, attempt
+        self.status, self.headers, self.request_id = status, headers, request_id
+
+
+async def with_raw_response(call: Awaitable[T]) -> RawResponse[T]:
+    """Await one API call and return its data with the answer that carried it.
+
+    ``call`` is the un-awaited call: a typed method (``client.taobao.orders.get(...)``) or
+    ``client.call(...)``. When it makes several requests, the answer kept is the last one
+    that succeeded. Errors propagate unchanged (they carry the request id already).
+    ``RuntimeError`` if the awaitable made no request through a client.
+    """
+    capture = _Capture()
+    token = ANSWERS.set(capture)
+    try:
+        data = await call
+    finally:
+        ANSWERS.reset(token)
+    if capture.status is None:
+        raise RuntimeError("with_raw_response: the awaitable sent no request through a client")
+    return RawResponse(
+        data=data,
+        request_id=capture.request_id,
+        http_status=capture.status,
+        headers=capture.headers,
+        elapsed=capture.elapsed,
+        attempts=capture.attempt,
+        method=capture.method,
+        path=capture.path,
+    )
