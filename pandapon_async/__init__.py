@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from ._client import DEFAULT_BASE_URL, PandaPonClient
 from ._credentials import Credentials
 from ._retry import RetryPolicy
 from ._signing import MD5Signer, Signer, compute_callback_signature, compute_signature
-from ._throttle import GCRARateLimiter, RateLimiter
+from ._throttle import GCRARateLimiter, RateLimiter, UnlimitedRateLimiter
 from ._transport import CallOptions, RequestEvent, ResponseEvent
 from .bulk import (
     BulkActionReport,
@@ -27,13 +29,33 @@ from .errors import (
     OutcomeUnknownError,
     PandaPonError,
     RateLimitError,
+    RateLimiterUnavailableError,
     ServerError,
     SignatureVerificationError,
     TransportError,
+    WrongEventLoopError,
 )
 from .journal import Journal, MemoryJournal, SQLiteJournal
 
 __version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from ._redis_limiter import RedisRateLimiter
+
+# Optional backends, imported on first use so that `import pandapon_async` never imports
+# their dependency (redis-py for RedisRateLimiter).
+_LAZY = {"RedisRateLimiter": "._redis_limiter"}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -63,6 +85,8 @@ __all__ = [
     "Progress",
     "RateLimitError",
     "RateLimiter",
+    "RateLimiterUnavailableError",
+    "RedisRateLimiter",
     "RequestEvent",
     "ResponseEvent",
     "RetryPolicy",
@@ -72,6 +96,8 @@ __all__ = [
     "SignatureVerificationError",
     "Signer",
     "TransportError",
+    "UnlimitedRateLimiter",
+    "WrongEventLoopError",
     "__version__",
     "compute_callback_signature",
     "compute_signature",
