@@ -16,7 +16,14 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-from ._throttle import DECREASE, MIN_RATE, QUICK_DECREASE, QUICK_WINDOW, RECOVERY_TIME
+from ._throttle import (
+    DECREASE,
+    MIN_RATE,
+    QUICK_DECREASE,
+    QUICK_RECOVERY_TIME,
+    QUICK_WINDOW,
+    RECOVERY_TIME,
+)
 from .errors import RateLimiterUnavailableError
 
 if TYPE_CHECKING:
@@ -64,7 +71,8 @@ return {1, '0', tostring(rate)}
 """
 
 # ARGV: ceiling, burst, (unused), ttl ms, pause (us), adaptive (0/1), decrease, quick
-# decrease, quick window (us), recovery time (s), minimum rate. Returns {cut, rate}.
+# decrease, quick window (us), recovery time (s), minimum rate, quick recovery time (s).
+# Returns {cut, rate}.
 PAUSE_SCRIPT = _CURRENT_RATE + """
 local v = redis.call('HMGET', KEYS[1], 'tat', 'paused', 'rate_at', 'since', 'slope', 'quiet',
                      'quick')
@@ -73,9 +81,13 @@ local rate = current_rate(v, ceiling, now)
 local cut = 0
 if ARGV[6] == '1' and now >= (tonumber(v[6]) or 0) then
   local factor = tonumber(ARGV[7])
-  if now < (tonumber(v[7]) or 0) then factor = tonumber(ARGV[8]) end
+  local recovery = tonumber(ARGV[10])
+  if now < (tonumber(v[7]) or 0) then
+    factor = tonumber(ARGV[8])
+    recovery = tonumber(ARGV[12])
+  end
   local lowered = math.max(tonumber(ARGV[11]), rate * factor)
-  local slope = (rate - lowered) / tonumber(ARGV[10])
+  local slope = (rate - lowered) / recovery
   redis.call('HSET', KEYS[1], 'rate_at', tostring(lowered), 'since',
              string.format('%.0f', paused), 'slope', tostring(slope),
              'quiet', string.format('%.0f', paused),
@@ -260,7 +272,7 @@ class RedisRateLimiter:
         _, rate = await self._run(
             "pause", round(max(seconds, 0.0) * 1e6), 1 if self._adaptive else 0,
             repr(DECREASE), repr(QUICK_DECREASE), round(QUICK_WINDOW * 1e6),
-            repr(RECOVERY_TIME), repr(MIN_RATE),
+            repr(RECOVERY_TIME), repr(MIN_RATE), repr(QUICK_RECOVERY_TIME),
         )
         self._last_rate = float(rate)
 

@@ -22,12 +22,15 @@ __all__ = ["AdaptiveRate", "GCRARateLimiter", "RateLimiter", "UnlimitedRateLimit
 # Multiplicative decrease on a 429: gentle when the platform has been quiet for a while (a
 # probe just above its rate), harsher when 429s come back right after the previous pause
 # (still well above its rate), so a client configured far too high converges in a few steps.
-DECREASE = 0.9
-QUICK_DECREASE = 0.7
+DECREASE = 0.95
+QUICK_DECREASE = 0.8
 QUICK_WINDOW = 1.0
 # Seconds to climb back, additively, from the decreased rate to the rate that met the 429
-# (and then on at the same slope, up to the configured rate).
-RECOVERY_TIME = 10.0
+# (and on at that slope up to the configured rate). Slow after a gentle cut: the 429 came
+# near the platform's limit, and every 429 costs a pause of every caller. Faster after a
+# harsh cut, which may have undershot.
+RECOVERY_TIME = 20.0
+QUICK_RECOVERY_TIME = 5.0
 MIN_RATE = 0.1
 
 
@@ -62,7 +65,8 @@ class AdaptiveRate:
     rate is the ceiling. A 429 cuts the rate by :data:`DECREASE` (by :data:`QUICK_DECREASE`
     when it comes within :data:`QUICK_WINDOW` seconds of the end of the previous pause); the
     rate then grows linearly, back to the rate that met the 429 in :data:`RECOVERY_TIME`
-    seconds and on at that slope up to the ceiling. 429s answering requests sent before the
+    seconds (:data:`QUICK_RECOVERY_TIME` after a harsh cut) and on at that slope up to the
+    ceiling. 429s answering requests sent before the
     decrease took effect (before the pause ended) do not cut again. ``base`` lets a limiter
     that was not pacing (no ceiling) say at what rate it was actually sending.
     """
@@ -100,9 +104,10 @@ class AdaptiveRate:
             current = base
         if not math.isfinite(current):
             return False
-        factor = QUICK_DECREASE if now < self._quick_until else DECREASE
-        self._rate_at = max(MIN_RATE, current * factor)
-        self._slope = (current - self._rate_at) / RECOVERY_TIME
+        quick = now < self._quick_until
+        self._rate_at = max(MIN_RATE, current * (QUICK_DECREASE if quick else DECREASE))
+        self._slope = (current - self._rate_at) / (QUICK_RECOVERY_TIME if quick
+                                                   else RECOVERY_TIME)
         self._since = resume_at
         self._quiet_until = resume_at
         self._quick_until = resume_at + QUICK_WINDOW
