@@ -459,6 +459,9 @@ def _describe_error(error: BaseException) -> str:
         if error.msg:
             parts.append(error.msg)
         return " ".join(str(part) for part in parts)
+    if isinstance(error, RateLimiterUnavailableError):
+        return (f"{type(error).__name__}: the shared rate limiter (Redis) could not be "
+                "reached, so nothing was sent")
     return type(error).__name__
 
 
