@@ -133,6 +133,7 @@ async def test_one_id_is_one_order_id_and_one_reason_reads_one_way(
     ids_file = write_ids(tmp_path / "ids.txt", [missing])
     code, out, err = await pandapon("pay", str(ids_file), "--progress", "lines",
                                     env=fake_env(fake_pandapon))
+    assert code == 1  # the order was not paid
     assert "1 order id read" in out
     assert "订单不存在 (order not found)" in out and "does not exist" not in out
     assert "not ok 1" in err and "failed 1" not in err

@@ -47,13 +47,14 @@ def test_a_client_used_in_a_second_event_loop_says_so_before_sending() -> None:
     listener = socket.create_server(("127.0.0.1", 0))
     listener.setblocking(False)
     port = listener.getsockname()[1]
-    client = PandaPonClient(Credentials("ak", "secret", "1"), base_url=f"http://127.0.0.1:{port}")
+    clients = [PandaPonClient(Credentials("ak", "secret", "1"),
+                              base_url=f"http://127.0.0.1:{port}")]
 
     async def first_use() -> None:
-        await client.__aenter__()
+        await clients[0].__aenter__()
 
     async def second_use() -> None:
-        await client.call("GET", DETAIL)
+        await clients[0].call("GET", DETAIL)
 
     try:
         asyncio.run(first_use())
@@ -65,7 +66,7 @@ def test_a_client_used_in_a_second_event_loop_says_so_before_sending() -> None:
         listener.close()
         with warnings.catch_warnings():  # its loop is gone: it cannot be closed any more
             warnings.simplefilter("ignore")
-            del client
+            clients.clear()
             gc.collect()
 
 
@@ -95,6 +96,5 @@ async def test_a_view_or_a_closed_client_does_not_warn(fake_pandapon: FakePandaP
 
 def test_with_instead_of_async_with_says_to_use_async_with() -> None:
     client = PandaPonClient(Credentials("ak", "secret", "1"))
-    with pytest.raises(TypeError, match="use `async with"):
-        with client:
-            pass
+    with pytest.raises(TypeError, match="use `async with"), client:
+        pass
