@@ -182,7 +182,11 @@ class RedisRateLimiter:
         self._adaptive = bool(adaptive)
         self._timeout = float(timeout)
         self._sleep = sleep
-        self._late_allowance_us = round(min(1e6 / rate / 4, 1500.0))
+        # A caller this late after its slot still keeps the schedule (the round trip to
+        # Redis and a late wake-up would otherwise add up into a lower rate); any later and
+        # the budget starts afresh, so lateness never becomes a catch-up burst of more than
+        # half a request.
+        self._late_allowance_us = round(min(1e6 / rate / 2, 5000.0))
         self._redis: Redis | None = None
         self._acquire: Any = None
         self._pause: Any = None
