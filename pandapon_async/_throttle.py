@@ -30,7 +30,11 @@ QUICK_WINDOW = 1.0
 # near the platform's limit, and every 429 costs a pause of every caller. Faster after a
 # harsh cut, which may have undershot.
 RECOVERY_TIME = 20.0
-QUICK_RECOVERY_TIME = 5.0
+QUICK_RECOVERY_TIME = 3.0
+# A client that was not pacing (``rate_limit=None``) only knows roughly how fast it was
+# sending when the first 429 came (often a burst of concurrent calls): it starts a little
+# under that and probes upwards by this share of the rate per second until the next 429.
+ENGAGE_PROBE = 0.05
 MIN_RATE = 0.1
 
 
@@ -100,14 +104,18 @@ class AdaptiveRate:
         if now < self._quiet_until:
             return False
         current = self.rate(now)
-        if base is not None and (not self.engaged or base < current):
+        engaging = not self.engaged and base is not None
+        if base is not None and (engaging or base < current):
             current = base
         if not math.isfinite(current):
             return False
         quick = now < self._quick_until
         self._rate_at = max(MIN_RATE, current * (QUICK_DECREASE if quick else DECREASE))
-        self._slope = (current - self._rate_at) / (QUICK_RECOVERY_TIME if quick
-                                                   else RECOVERY_TIME)
+        if engaging:
+            self._slope = self._rate_at * ENGAGE_PROBE
+        else:
+            self._slope = (current - self._rate_at) / (QUICK_RECOVERY_TIME if quick
+                                                       else RECOVERY_TIME)
         self._since = resume_at
         self._quiet_until = resume_at
         self._quick_until = resume_at + QUICK_WINDOW
