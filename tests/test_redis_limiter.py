@@ -149,3 +149,32 @@ def test_import_pandapon_async_does_not_import_redis() -> None:
 def test_bad_settings_are_refused(kwargs: dict[str, object], field: str) -> None:
     with pytest.raises(ValueError, match=field):
         RedisRateLimiter("redis://127.0.0.1:6379/0", **kwargs)  # type: ignore[arg-type]
+
+
+async def test_a_waiter_cancelled_while_it_sleeps_consumes_nothing(
+    redis_url: str, redis_key_prefix: str,
+) -> None:
+    import redis.asyncio as aioredis
+
+    key = redis_key_prefix + ":limit"
+    asked: list[float] = []
+    sleeping = asyncio.Event()
+    forever = asyncio.Event()
+
+    async def blocked_sleep(seconds: float) -> None:
+        asked.append(seconds)
+        sleeping.set()
+        await forever.wait()
+
+    store = aioredis.Redis.from_url(redis_url)
+    async with RedisRateLimiter(redis_url, rate=1, key=key, sleep=blocked_sleep) as limiter:
+        await limiter.acquire()  # takes the one slot; the next is a second away
+        before = await store.hget(key, "tat")
+        waiter = asyncio.create_task(limiter.acquire())
+        await sleeping.wait()
+        waiter.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiter
+        assert await store.hget(key, "tat") == before  # the schedule is untouched
+        assert 0 < asked[0] <= 1.0
+    await store.aclose()
