@@ -138,6 +138,14 @@ def main() -> int:
     args = parser.parse_args()
     seconds = 3.0 if args.quick else args.seconds
     acquires = 1000 if args.quick else args.acquires
+    try:
+        import redis
+
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except Exception as exc:  # noqa: BLE001 - any reason Redis cannot be used
+        print(f"bench_redis_limiter: skipped, Redis at {REDIS_URL} is not usable "
+              f"({type(exc).__name__}: {exc}); set PANDAPON_BENCH_REDIS_URL")
+        return 0
     rates = [float(r) for r in args.rates.split(",")]
     counts = [int(p) for p in args.processes.split(",")]
     print(f"bench_redis_limiter: Redis at {REDIS_URL}; {len(rates) * len(counts)} cases x "
