@@ -142,7 +142,7 @@ def main() -> int:
         import redis
 
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except Exception as exc:  # noqa: BLE001 - any reason Redis cannot be used
+    except Exception as exc:  # any reason Redis cannot be used
         print(f"bench_redis_limiter: skipped, Redis at {REDIS_URL} is not usable "
               f"({type(exc).__name__}: {exc}); set PANDAPON_BENCH_REDIS_URL")
         return 0
