@@ -90,7 +90,7 @@ async def test_a_429_in_one_process_pauses_every_process_sharing_the_key(
     throttled = [i for i, r in enumerate(requests) if r.status == 429]
     assert len(throttled) == 1 and len(requests) == 61
     after = requests[throttled[0] + 1:]
-    assert len(after) == 60 - throttled[0]
+    assert len(after) >= 30  # most calls, from every process, came after the 429
     # No process sent anything during the pause that one process's 429 started.
     assert after[0].time - requests[throttled[0]].time >= 1.0 - 0.05
 
