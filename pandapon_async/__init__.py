@@ -22,7 +22,7 @@ from ._signing import (
     logistics_query_signer,
 )
 from ._telemetry import ChunkTiming, record_chunk_timings
-from ._throttle import GCRARateLimiter, RateLimiter
+from ._throttle import GCRARateLimiter, RateLimiter, UnlimitedRateLimiter
 from ._transport import CallOptions, RequestEvent, ResponseEvent
 from .bulk import (
     BulkActionReport,
@@ -43,9 +43,11 @@ from .errors import (
     OutcomeUnknownError,
     PandaPonError,
     RateLimitError,
+    RateLimiterUnavailableError,
     ServerError,
     SignatureVerificationError,
     TransportError,
+    WrongEventLoopError,
 )
 from .journal import Journal, MemoryJournal, SQLiteJournal
 
@@ -53,17 +55,23 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from ._postgres_inbox import PostgresInbox
+    from ._redis_limiter import RedisRateLimiter
 
 # Backends with optional dependencies: imported on first access, so that
 # ``import pandapon_async`` never imports asyncpg or redis.
-_LAZY_EXPORTS = {"PostgresInbox": "._postgres_inbox"}
+_LAZY_EXPORTS = {
+    "PostgresInbox": "._postgres_inbox",
+    "RedisRateLimiter": "._redis_limiter",
+}
 
 
 def __getattr__(name: str) -> Any:
     module = _LAZY_EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(module, __name__), name)
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
 
 
 configure_logging_from_env()  # PANDAPON_LOG=debug|info|warning|error: logging without code
@@ -100,7 +108,9 @@ __all__ = [
     "QuerySignatureSigner",
     "RateLimitError",
     "RateLimiter",
+    "RateLimiterUnavailableError",
     "RawResponse",
+    "RedisRateLimiter",
     "RequestEvent",
     "RequestSigner",
     "ResponseEvent",
@@ -112,6 +122,8 @@ __all__ = [
     "SignedAttempt",
     "Signer",
     "TransportError",
+    "UnlimitedRateLimiter",
+    "WrongEventLoopError",
     "__version__",
     "compute_callback_signature",
     "compute_signature",

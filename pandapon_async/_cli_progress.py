@@ -114,12 +114,31 @@ class ProgressDisplay:
         now = self._clock()
         if self._mode == "bar":
             self._draw_bar(now)
-            self._stream.write("\n")
-            self._stream.flush()
+            self._write("\n")
         else:
             # Rate aside, is the final state already on screen?
             if self._written_state is None or self._written_state[:4] != self._state[:4]:
                 self._write_line(now)
+
+    def discard(self) -> None:
+        """End without drawing a final state (the work never started, e.g. bad input): a
+        bar already on screen is ended with a newline; nothing else is written."""
+        if self._finished:
+            return
+        self._finished = True
+        if self._mode == "bar" and self._last_len:
+            self._write("\n")
+
+    def _write(self, text: str) -> None:
+        # A closed stream (the reader of a pipe went away) ends the display, never the work
+        # it reports on: a payment run goes on and keeps its journal complete.
+        if self._mode == "none":
+            return
+        try:
+            self._stream.write(text)
+            self._stream.flush()
+        except (BrokenPipeError, ValueError, OSError):
+            self._mode = "none"
 
     def _rate(self, now: float) -> float | None:
         done, _, _, _, rate = self._state
@@ -133,7 +152,9 @@ class ProgressDisplay:
         done, total, succeeded, failed, _ = self._state
         rate = self._rate(now)
         counts = f"{done:,}/{total:,} {done * 100 // total:3d}%" if total else f"{done:,}"
-        counts += f"  ok {succeeded:,}  failed {failed:,}"
+        # "not ok", not "failed": it counts every bucket but the good one (the summary's
+        # failed, errored and unknown), and the summary uses "failed" for one of them.
+        counts += f"  ok {succeeded:,}  not ok {failed:,}"
         timing = f"{rate:,.0f}/s" if rate is not None else "-/s"
         if total and done < total and rate:
             timing += f"  ETA {format_duration((total - done) / rate)}"
@@ -151,7 +172,7 @@ class ProgressDisplay:
         if self._bar_width is None:
             # Sized once, for the widest text this run can show, so the bar never jumps.
             widest = total or 99_999
-            sample = (f"{widest:,}/{widest:,} 100%  ok {widest:,}  failed {widest:,}  "
+            sample = (f"{widest:,}/{widest:,} 100%  ok {widest:,}  not ok {widest:,}  "
                       f"{9_999:,}/s  ETA 00:00")
             self._bar_width = min(BAR_WIDTH, columns - 1 - len(self._label) - 2 - len(sample))
         bar_width = self._bar_width
@@ -163,14 +184,12 @@ class ProgressDisplay:
             line = f"{self._label} {text}"
         line = line[: max(10, columns - 1)]
         padding = " " * max(0, self._last_len - len(line))
-        self._stream.write("\r" + line + padding)
-        self._stream.flush()
+        self._write("\r" + line + padding)
         self._last_len = len(line)
         self._last_draw = now
 
     def _write_line(self, now: float) -> None:
         counts, timing = self._describe(now)
-        self._stream.write(f"{self._label}: {counts}  {timing}\n")
-        self._stream.flush()
+        self._write(f"{self._label}: {counts}  {timing}\n")
         self._written_state = self._state
         self._last_draw = now

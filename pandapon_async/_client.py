@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import warnings
 from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
@@ -18,6 +20,7 @@ from ._signing import TIMESTAMP_UNITS, MD5Signer, Signer, TimestampUnit
 from ._telemetry import client_telemetry
 from ._throttle import GCRARateLimiter, RateLimiter, UnlimitedRateLimiter
 from ._transport import CallOptions, RequestHook, ResponseHook, Transport
+from .errors import WrongEventLoopError
 
 if TYPE_CHECKING:
     from .bulk import BulkNamespace
@@ -110,6 +113,7 @@ class PandaPonClient:
         telemetry: bool | None = None,
         tracer_provider: Any = None,
         meter_provider: Any = None,
+        adaptive_rate_limit: bool = True,
     ) -> None:
         if not isinstance(credentials, Credentials):
             raise ValueError(
@@ -125,6 +129,9 @@ class PandaPonClient:
             raise ValueError("signer must have a sign(credentials) -> dict[str, str] method")
         if rate_limiter is not None and not isinstance(rate_limiter, RateLimiter):
             raise ValueError("rate_limiter must have acquire() and pause(seconds) methods")
+        if not isinstance(adaptive_rate_limit, bool):
+            raise ValueError(
+                f"adaptive_rate_limit must be True or False, got {adaptive_rate_limit!r}")
         for name, value in (("retry_backoff", retry_backoff),
                             ("retry_backoff_max", retry_backoff_max),
                             ("retry_after_cap", retry_after_cap)):
@@ -137,17 +144,24 @@ class PandaPonClient:
             retry_after_cap=retry_after_cap,
         )
         self._is_view = False
+        # The event loop the client first ran in, in a box shared with with_options views.
+        self._loop: list[asyncio.AbstractEventLoop] = []
+        self._closing: asyncio.Future[None] | None = None
         self._credentials = credentials
         self._options = CallOptions(_make_timeout(timeout, connect_timeout), retry)
         if rate_limiter is None:
             rate_limiter = (
-                UnlimitedRateLimiter()
+                UnlimitedRateLimiter(adaptive=adaptive_rate_limit)
                 if rate_limit is None
-                else GCRARateLimiter(rate_limit, rate_burst)
+                else GCRARateLimiter(rate_limit, rate_burst, adaptive=adaptive_rate_limit)
             )
         # [telemetry hook] OpenTelemetry spans and metrics (None: off; see _telemetry)
         self._telemetry = client_telemetry(telemetry, tracer_provider, meter_provider,
                                            self._base_url)
+        use_access_key = getattr(rate_limiter, "use_access_key", None)
+        if callable(use_access_key):
+            # A shared limiter (RedisRateLimiter) keys its budget by account unless told.
+            use_access_key(credentials.access_key)
         self._transport = Transport(
             credentials=credentials,
             base_url=self._base_url,
@@ -259,6 +273,7 @@ class PandaPonClient:
             _check_json_body(json)
         if idempotent is None:
             idempotent = method == "GET"
+        self._check_loop()
         return await self._transport.request(
             method, path, json=json, params=params, idempotent=idempotent, options=self._options
         )
@@ -274,14 +289,39 @@ class PandaPonClient:
         check_business: bool = True,
     ) -> Any:
         """What typed resources call: no argument checks (the endpoint declares them)."""
+        self._check_loop()
         return await self._transport.request(
             method, path, json=json, params=params, idempotent=idempotent,
             options=self._options, check_business=check_business,
         )
 
+    def _check_loop(self) -> None:
+        """A client belongs to the event loop it first ran in: its session, locks and
+        semaphore are bound to that loop. Say so before anything is sent in another one."""
+        loop = asyncio.get_running_loop()
+        if not self._loop:
+            self._loop.append(loop)
+        elif self._loop[0] is not loop:
+            raise WrongEventLoopError(
+                "this PandaPonClient was first used in another event loop, and a client "
+                "belongs to the event loop it first ran in (its connection pool and limits "
+                "are bound to it); nothing was sent. Create one client per event loop, "
+                "e.g. inside the coroutine you pass to asyncio.run()"
+            )
+
     async def __aenter__(self) -> Self:
+        self._check_loop()
         await self._transport.open()
         return self
+
+    def __enter__(self) -> None:
+        raise TypeError(
+            "PandaPonClient is an async context manager: use `async with "
+            "PandaPonClient(...) as client:` (or call `await client.aclose()`), not `with`"
+        )
+
+    def __exit__(self, *exc_info: object) -> None:  # pragma: no cover - __enter__ raises
+        return None
 
     async def __aexit__(
         self,
@@ -296,7 +336,28 @@ class PandaPonClient:
         have been sent and is not idempotent, ``OutcomeUnknownError``) and close the session."""
         if getattr(self, "_is_view", False):
             return
-        await self._transport.aclose()
+        # Closing runs in a task of its own and is shielded: if the caller is cancelled (a
+        # cancel scope expiring around `async with client`, a service shutting down), the
+        # close still completes, and a second aclose() waits for that same close.
+        closing = self._closing
+        if closing is None:
+            closing = self._closing = asyncio.ensure_future(self._transport.aclose())
+        await asyncio.shield(closing)
+
+    def __del__(self, _warn: Any = warnings.warn) -> None:
+        transport = self.__dict__.get("_transport")
+        if self.__dict__.get("_is_view", True) or transport is None:
+            return
+        session = transport._session
+        if transport._owns_session and session is not None and not session.closed and (
+                self.__dict__.get("_closing") is None):
+            _warn(
+                "PandaPonClient was not closed: use `async with PandaPonClient(...) as "
+                "client:` or call `await client.aclose()` when done",
+                ResourceWarning,
+                source=self,
+                stacklevel=2,
+            )
 
     def __repr__(self) -> str:
         return f"PandaPonClient(base_url={self._base_url!r}, credentials={self._credentials!r})"

@@ -46,6 +46,23 @@ class RetryPolicy:
         ceiling = min(self.backoff_max, self.backoff_base * 2.0 ** (retry_number - 1))
         return ceiling * rand()
 
+    def rate_limited_delay(
+        self,
+        retry_number: int,
+        retry_after: float | None,
+        rand: Callable[[], float] = random.random,
+    ) -> float:
+        """Seconds to hold back after a 429 before retry number ``retry_number`` (1-based).
+
+        A positive ``Retry-After`` is honoured (up to ``retry_after_cap``). ``Retry-After: 0``
+        or none at all means "back off with jitter", never "retry now": half the exponential
+        backoff plus a random half, so callers throttled together do not come back together.
+        """
+        if retry_after is not None and retry_after > 0:
+            return min(retry_after, self.retry_after_cap)
+        ceiling = min(self.backoff_max, self.backoff_base * 2.0 ** (retry_number - 1))
+        return ceiling * (0.5 + 0.5 * rand())
+
 
 def is_retryable(error: PandaPonError, idempotent: bool) -> bool:
     """Whether a failed attempt may be sent again.

@@ -19,7 +19,7 @@ from ._raw_response import ANSWERS
 from ._retry import RetryPolicy, is_retryable
 from ._signing import HEADER_SIGNATURE, Signer, sign_attempt
 from ._telemetry import ClientTelemetry
-from ._throttle import RateLimiter
+from ._throttle import RateLimiter, report_rate_limited
 from .errors import (
     ClientClosedError,
     ConnectError,
@@ -213,8 +213,10 @@ class Transport:
                                 endpoint=endpoint,
                             ) from error
                         raise
-                    retry_after = error.retry_after if isinstance(error, RateLimitError) else None
-                    delay = retry.delay(attempt, retry_after)
+                    if isinstance(error, RateLimitError):
+                        delay = retry.rate_limited_delay(attempt, error.retry_after)
+                    else:
+                        delay = retry.delay(attempt)
                     logger.info(
                         "%s attempt %d failed (%s); retrying in %.3fs",
                         endpoint, attempt, type(error).__name__, delay,
@@ -225,7 +227,7 @@ class Transport:
                         call.retry_scheduled(error, delay)
                     if isinstance(error, RateLimitError):
                         # Hold every caller of this client back, not just this one.
-                        self._limiter.pause(delay)
+                        await report_rate_limited(self._limiter, delay)
                     else:
                         await self._sleep(delay)
         except asyncio.CancelledError:

@@ -11,6 +11,9 @@ Exit codes (a script can act on them):
 4     authentication or configuration error (missing or refused credentials, bad base URL)
 5     the platform could not be reached (nothing was sent)
 130   interrupted (Ctrl-C / SIGTERM)
+141   the output pipe was closed (e.g. ``| head``): the command stops quietly, as if
+      killed by SIGPIPE (as git does); ``pay`` instead finishes the run, keeping its
+      journal complete, and exits with the run's own code
 ====  ===========================================================================
 
 Errors are one line on stderr; ``--debug`` adds the traceback and the library's debug log.
@@ -29,6 +32,7 @@ import sys
 import traceback
 from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
 from typing import Any, NoReturn, TextIO
+from urllib.parse import urlsplit
 
 from . import __version__
 from ._bulk_reports import BulkPayReport
@@ -43,10 +47,12 @@ from .errors import (
     ConnectError,
     OutcomeUnknownError,
     PandaPonError,
+    RateLimiterUnavailableError,
     TransportError,
 )
 
 __all__ = [
+    "EXIT_BROKEN_PIPE",
     "EXIT_CONFIG",
     "EXIT_FAILED",
     "EXIT_INTERRUPTED",
@@ -64,15 +70,19 @@ EXIT_UNKNOWN = 3
 EXIT_CONFIG = 4
 EXIT_UNREACHABLE = 5
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141
 
 ENV_BASE_URL = "PANDAPON_BASE_URL"
+ENV_REDIS_URL = "PANDAPON_REDIS_URL"
+ENV_JOURNAL = "PANDAPON_JOURNAL"
+SECRET_OPTION = "--access-secret"
 PROG = "pandapon"
 
 # Reasons the platform gives in payFailOrders, with an English gloss for the summary.
 KNOWN_REASONS = {
     "账户额度不足": "insufficient account credit",
     "订单状态不允许支付": "order state does not allow payment",
-    "订单不存在": "order does not exist",
+    "订单不存在": "order not found",
 }
 
 
@@ -91,9 +101,27 @@ class _Interrupted(Exception):
 # --------------------------------------------------------------------------- argument parsing
 
 
+# Secrets to keep out of every message, usage errors included (argparse echoes arguments).
+_SECRETS: list[str] = []
+
+
+def _secrets_in_argv(argv: Sequence[str]) -> list[str]:
+    """The values given to --access-secret (or an abbreviation of it) in ``argv``."""
+    found: list[str] = []
+    for index, token in enumerate(argv):
+        name, sep, value = token.partition("=")
+        if len(name) > len("--access-") and SECRET_OPTION.startswith(name):
+            if sep:
+                found.append(value)
+            elif index + 1 < len(argv):
+                found.append(argv[index + 1])
+    return [secret for secret in found if secret]
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        self.exit(EXIT_USAGE, _redact(f"{self.prog}: error: {message} (see {self.prog} "
+                                      "--help)\n", _SECRETS))
 
 
 def _positive_int(text: str) -> int:
@@ -153,8 +181,11 @@ def _common_options(*, for_subcommand: bool) -> _Parser:
     return parent
 
 
-def _client_options() -> _Parser:
-    parent = _Parser(add_help=False)
+def _client_options(*, for_subcommand: bool) -> _Parser:
+    """Connection options, accepted before and after the subcommand (after wins); on
+    subcommands every default is SUPPRESS so a value given before is kept."""
+    parent = _Parser(add_help=False, argument_default=argparse.SUPPRESS if for_subcommand
+                     else None)
     group = parent.add_argument_group("connection (options override the environment)")
     group.add_argument("--base-url", metavar="URL",
                        help=f"API base URL (env {ENV_BASE_URL}; default {DEFAULT_BASE_URL})")
@@ -163,9 +194,11 @@ def _client_options() -> _Parser:
                        help=f"access secret (env {ENV_ACCESS_SECRET}; prefer the environment: "
                             "a command line is visible to other users of the machine)")
     group.add_argument("--user-id", metavar="ID", help=f"user id (env {ENV_USER_ID})")
-    group.add_argument("--timeout", type=_positive_float, default=30.0, metavar="SECONDS",
+    group.add_argument("--timeout", type=_positive_float,
+                       default=argparse.SUPPRESS if for_subcommand else 30.0, metavar="SECONDS",
                        help="total timeout of one request (default 30)")
-    group.add_argument("--max-retries", type=int, default=3, metavar="N",
+    group.add_argument("--max-retries", type=int,
+                       default=argparse.SUPPRESS if for_subcommand else 3, metavar="N",
                        help="retries of a failed attempt, within the money rules (default 3)")
     return parent
 
@@ -174,14 +207,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROG,
         description="Command-line client for the PandaPon OpenAPI, with a built-in fake.",
-        parents=[_common_options(for_subcommand=False)],
+        parents=[_common_options(for_subcommand=False), _client_options(for_subcommand=False)],
         epilog="exit codes: 0 ok, 1 failures, 2 usage, 3 outcome unknown, 4 auth/config, "
                "5 unreachable, 130 interrupted. Start with: pandapon demo",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     common = _common_options(for_subcommand=True)
-    connection = _client_options()
+    connection = _client_options(for_subcommand=True)
 
     demo = commands.add_parser(
         "demo", parents=[common],
@@ -241,8 +274,14 @@ def build_parser() -> argparse.ArgumentParser:
     pay.add_argument("ids_file", nargs="?", default="-", metavar="FILE",
                      help="file of order ids, one per line ('-' or absent: stdin); blank "
                           "lines and lines starting with # are ignored")
-    pay.add_argument("--journal", metavar="PATH",
-                     help="SQLite journal; strongly recommended (resume after interruption)")
+    pay.add_argument("--journal", metavar="PATH_OR_DSN",
+                     help=f"journal: a SQLite file, or a postgresql:// DSN shared by workers "
+                          f"on several hosts (env {ENV_JOURNAL}); strongly recommended "
+                          "(resume after interruption)")
+    pay.add_argument("--redis", metavar="URL",
+                     help=f"share the rate limit through Redis (redis://...) with every "
+                          f"process of this account (env {ENV_REDIS_URL}); --rate and "
+                          "--burst are then the account's total")
     pay.add_argument("--chunk-size", type=_positive_int, default=50, metavar="N",
                      help="order ids per batch payment request (default 50)")
     pay.add_argument("--concurrency", type=_positive_int, default=4, metavar="N",
@@ -338,6 +377,7 @@ def make_client(
     rate_limit: float | None = 10.0,
     rate_burst: int = 1,
     max_concurrency: int = 16,
+    rate_limiter: Any = None,
 ) -> PandaPonClient:
     credentials = resolve_credentials(args, environ)
     base_url = resolve_base_url(args, environ)
@@ -352,6 +392,7 @@ def make_client(
             max_concurrency=max_concurrency,
             max_retries=args.max_retries,
             timeout=args.timeout,
+            rate_limiter=rate_limiter,
         )
     except ValueError as exc:
         raise CLIError(f"invalid configuration: {exc}", EXIT_CONFIG) from exc
@@ -425,6 +466,9 @@ def _describe_error(error: BaseException) -> str:
         if error.msg:
             parts.append(error.msg)
         return " ".join(str(part) for part in parts)
+    if isinstance(error, RateLimiterUnavailableError):
+        return (f"{type(error).__name__}: the shared rate limiter (Redis) could not be "
+                "reached, so nothing was sent")
     return type(error).__name__
 
 
@@ -443,7 +487,8 @@ def print_report_summary(report: BulkPayReport, stream: TextIO) -> None:
     unknown = report.unknown
     width = len(f"{max(len(succeeded), len(failed), len(errored), len(unknown), 1):,}")
     stream.write(f"  paid      {len(succeeded):>{width},}\n")
-    stream.write(f"  failed    {len(failed):>{width},}\n")
+    stream.write(f"  failed    {len(failed):>{width},}"
+                 + ("   (the platform refused to pay them)\n" if failed else "\n"))
     for reason, count in _group(str(fail.error_reason) for fail in failed):
         stream.write(f"    {count:>{width},}  {_gloss(reason)}\n")
     stream.write(f"  errored   {len(errored):>{width},}"
@@ -456,15 +501,24 @@ def print_report_summary(report: BulkPayReport, stream: TextIO) -> None:
                                 for oid in unknown):
         stream.write(f"    {count:>{width},}  {reason}\n")
     notes = [
-        (report.duplicates, "ids given more than once, paid at most once"),
+        (report.duplicates, ("id given more than once, paid at most once"
+                             if len(report.duplicates) == 1
+                             else "ids given more than once, paid at most once")),
         (report.from_journal, "settled by an earlier run (from the journal), not sent again"),
-        (report.reconciled, "outcome unknown at first, established by reading the order"),
-        (report.resubmitted, "read back unpaid after an unknown outcome, and sent once more"),
+        (report.reconciled, "had no definite answer at first; reading the order settled "
+                            "them (found paid, closed or missing), so they were not sent again"),
+        (report.resubmitted, "had no definite answer at first and were read back unpaid, so "
+                             "they were sent a second time (their final outcome is above)"),
     ]
     for ids, text in notes:
         if ids:
             stream.write(f"  {len(ids):,} {text}\n")
     stream.flush()
+
+
+def _count(n: int, noun: str) -> str:
+    """``1 order id``, ``2 order ids``."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
 def _report_exit_code(report: BulkPayReport) -> int:
@@ -530,18 +584,28 @@ async def _cmd_orders_get(args: argparse.Namespace, environ: Mapping[str, str]) 
                                                   web_site=args.web_site)
         except ValueError as exc:  # a malformed order id; nothing was sent
             raise CLIError(f"invalid input: {exc}", EXIT_USAGE) from exc
-    found = [unstructure(report.found[order_id]) for order_id in dict.fromkeys(args.order_ids)
-             if order_id in report.found]
-    if len(args.order_ids) == 1:
-        if found:
-            _dump_json(found[0], _out())
-    else:
-        _dump_json(found, _out())
-    for order_id in report.not_found:
-        _err().write(f"{PROG}: order {order_id}: not found\n")
     for error in report.errored.values():
         if isinstance(error, AuthenticationError | ConnectError):
             raise error  # the same for every id: one line says it
+    # One entry per distinct id, in the order given: the order's details, or its error.
+    entries: list[Any] = []
+    for order_id in dict.fromkeys(args.order_ids):
+        if order_id in report.found:
+            entries.append(unstructure(report.found[order_id]))
+        elif order_id in report.errored:
+            error = report.errored[order_id]
+            entries.append({"orderId": order_id, "error": {
+                "type": type(error).__name__, "message": str(error)}})
+        else:
+            entries.append({"orderId": order_id, "error": {
+                "type": "NotFoundError", "message": "order not found"}})
+    if len(args.order_ids) == 1:
+        if args.order_ids[0] in report.found:
+            _dump_json(entries[0], _out())
+    else:
+        _dump_json(entries, _out())
+    for order_id in report.not_found:
+        _err().write(f"{PROG}: order {order_id}: not found\n")
     for order_id, error in report.errored.items():
         _err().write(f"{PROG}: order {order_id}: {error}\n")
     return EXIT_OK if report.ok else EXIT_FAILED
@@ -560,28 +624,59 @@ def _read_ids(source: str) -> list[str]:
     return [order_id for order_id in ids if order_id and not order_id.startswith("#")]
 
 
+def _redis_limiter(args: argparse.Namespace, environ: Mapping[str, str]) -> Any:
+    """A RedisRateLimiter for ``--redis`` / ``PANDAPON_REDIS_URL``, or ``None``."""
+    url = args.redis or environ.get(ENV_REDIS_URL, "").strip()
+    if not url:
+        return None
+    if args.rate is None:
+        raise CLIError("--redis needs a rate: give --rate (the account's total, shared by "
+                       "every process)", EXIT_USAGE)
+    try:
+        from ._redis_limiter import RedisRateLimiter
+
+        return RedisRateLimiter(url, rate=args.rate, burst=args.burst)
+    except ImportError as exc:
+        raise CLIError(str(exc), EXIT_CONFIG) from exc
+    except ValueError as exc:
+        raise CLIError(f"invalid --redis: {exc}", EXIT_CONFIG) from exc
+
+
 async def _cmd_pay(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     order_ids = _read_ids(args.ids_file)
     if not order_ids:
         raise CLIError("no order ids given (one per line, in FILE or on stdin)", EXIT_USAGE)
+    if args.journal is None and environ.get(ENV_JOURNAL, "").strip():
+        args.journal = environ[ENV_JOURNAL].strip()
     if args.journal is None:
         _err().write(f"{PROG}: warning: no --journal: an interrupted run cannot be resumed "
                      "safely\n")
+    limiter = _redis_limiter(args, environ)
     client = make_client(args, environ, rate_limit=args.rate, rate_burst=args.burst,
-                         max_concurrency=max(16, args.concurrency))
+                         max_concurrency=max(16, args.concurrency), rate_limiter=limiter)
     display = _progress_display(args, "paying")
-    with trace_chunks(args.trace) as chunk_timings:  # [telemetry hook] pay --trace
-        async with client:
-            report = await _submit_to_pay(client, order_ids, args.chunk_size, args.concurrency,
-                                          args.journal, display)
-    summary_stream = _err() if args.report_json == "-" else _out()
-    summary_stream.write(f"{len(order_ids):,} order ids read\n")
-    print_report_summary(report, summary_stream)
-    if args.trace:  # [telemetry hook]
-        print_chunk_timings(chunk_timings, summary_stream)
-    if args.report_json is not None:
-        _write_json_file(report.to_dict(), args.report_json)
-    return _report_exit_code(report)
+    try:
+        with trace_chunks(args.trace) as chunk_timings:  # [telemetry hook] pay --trace
+            async with client:
+                report = await _submit_to_pay(client, order_ids, args.chunk_size,
+                                              args.concurrency, args.journal, display)
+    finally:
+        if limiter is not None:
+            await limiter.aclose()
+    exit_code = _report_exit_code(report)
+    # The run is over and its journal complete: a closed output pipe only loses the summary,
+    # so it does not change the exit code, which says what happened to the orders.
+    try:
+        summary_stream = _err() if args.report_json == "-" else _out()
+        summary_stream.write(f"{_count(len(order_ids), 'order id')} read\n")
+        print_report_summary(report, summary_stream)
+        if args.trace:  # [telemetry hook]
+            print_chunk_timings(chunk_timings, summary_stream)
+        if args.report_json is not None:
+            _write_json_file(report.to_dict(), args.report_json)
+    except BrokenPipeError:
+        _silence_stdout()
+    return exit_code
 
 
 async def _submit_to_pay(
@@ -601,6 +696,7 @@ async def _submit_to_pay(
             on_progress=_progress_callback(display),
         )
     except ValueError as exc:  # a malformed order id, named in the message; nothing was sent
+        display.discard()
         raise CLIError(f"invalid input: {exc}", EXIT_USAGE) from exc
     finally:
         display.finish()
@@ -771,6 +867,17 @@ def _redact(text: str, secrets: Sequence[str]) -> str:
     return text
 
 
+def _silence_stdout() -> None:
+    """After EPIPE on stdout: point it at /dev/null, so that the interpreter's final flush
+    does not print "Exception ignored ... BrokenPipeError" (Python's documented remedy)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 def _first_leaf(error: BaseException) -> BaseException:
     """The first real exception inside (nested) exception groups from task groups."""
     while isinstance(error, BaseExceptionGroup) and error.exceptions:
@@ -786,6 +893,8 @@ def _classify(error: BaseException) -> tuple[int, str]:
         return EXIT_CONFIG, f"authentication failed: {error}"
     if isinstance(error, OutcomeUnknownError):
         return EXIT_UNKNOWN, f"outcome unknown: {error}"
+    if isinstance(error, RateLimiterUnavailableError):
+        return EXIT_UNREACHABLE, str(error)
     if isinstance(error, ConnectError):
         return EXIT_UNREACHABLE, f"could not reach the platform: {error}"
     if isinstance(error, TransportError):
@@ -851,6 +960,8 @@ async def _run_handler(
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``pandapon`` command; returns the exit code (the console script exits with it)."""
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _SECRETS[:] = [*_secrets_in_argv(argv), os.environ.get(ENV_ACCESS_SECRET, "")]
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version and usage errors
@@ -862,7 +973,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     undo_logging = _configure_logging(debug)
     undo_log_level = configure_log_level(getattr(args, "log_level", None), _err())
     environ = dict(os.environ)
-    secrets = [getattr(args, "access_secret", None) or "", environ.get(ENV_ACCESS_SECRET, "")]
+    secrets = [getattr(args, "access_secret", None) or "", *_SECRETS]
+    for url in (getattr(args, "journal", None), getattr(args, "redis", None),
+                environ.get(ENV_JOURNAL), environ.get(ENV_REDIS_URL)):
+        # A DSN's password (PostgreSQL journal, Redis) is a secret too.
+        password = urlsplit(url).password if url and "://" in url else None
+        if password:
+            secrets.append(password)
+    _SECRETS[:] = secrets
     try:
         return asyncio.run(_run_handler(args.handler, args, environ))
     except (KeyboardInterrupt, _Interrupted):
@@ -871,10 +989,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             hint = (f"; run the same command with --journal {args.journal} to resume"
                     if args.journal else "; without --journal, check the orders' state "
                     "before paying again")
-        _err().write(f"{PROG}: interrupted{hint}\n")
+        _err().write(_redact(f"{PROG}: interrupted{hint}\n", secrets))
         return EXIT_INTERRUPTED
     except Exception as raised:
         error = _first_leaf(raised)
+        if isinstance(error, BrokenPipeError):
+            # The reader went away (`| head`): stop quietly, as git, gh and httpie do.
+            _silence_stdout()
+            return EXIT_BROKEN_PIPE
         exit_code, message = _classify(error)
         if debug:
             traceback.print_exception(error, file=_err())

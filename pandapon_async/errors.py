@@ -19,9 +19,11 @@ __all__ = [
     "OutcomeUnknownError",
     "PandaPonError",
     "RateLimitError",
+    "RateLimiterUnavailableError",
     "ServerError",
     "SignatureVerificationError",
     "TransportError",
+    "WrongEventLoopError",
 ]
 
 
@@ -127,3 +129,13 @@ class ClientClosedError(PandaPonError, RuntimeError):
 
 class SignatureVerificationError(PandaPonError):
     """A callback message's ``Authorization`` signature is missing or does not match."""
+
+
+class WrongEventLoopError(PandaPonError, RuntimeError):
+    """A client was used in an event loop other than the one it first ran in (nothing was
+    sent): a client's connection pool and limits belong to one loop; create one per loop."""
+
+
+class RateLimiterUnavailableError(ConnectError):
+    """The shared rate limiter (e.g. its Redis server) could not be reached, so the request
+    was not sent: a limiter that cannot count never lets a request through unthrottled."""

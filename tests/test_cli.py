@@ -235,7 +235,13 @@ async def test_orders_get_prints_details_and_reports_missing_orders(
     assert code_one == EXIT_OK
     assert json.loads(out_one)["baseInfo"]["idOfStr"] == first
     assert code_many == EXIT_FAILED
-    assert [d["baseInfo"]["idOfStr"] for d in json.loads(out_many)] == [second, first]
+    # One entry per id, in the order given, the missing one with its error.
+    entries = json.loads(out_many)
+    assert len(entries) == 3
+    assert entries[0]["baseInfo"]["idOfStr"] == second
+    assert entries[1] == {"orderId": missing,
+                          "error": {"type": "NotFoundError", "message": "order not found"}}
+    assert entries[2]["baseInfo"]["idOfStr"] == first
     assert err_many.strip() == f"pandapon: order {missing}: not found"
 
 

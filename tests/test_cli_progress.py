@@ -40,7 +40,7 @@ def test_bar_redraws_one_line_in_place_with_rate_and_eta() -> None:
     assert text.count("\n") == 1 and text.endswith("\n")  # one line, ended once at finish
     frames = text.rstrip("\n").split("\r")[1:]
     assert len(frames) == 3
-    assert "250/1,000  25%" in frames[0] and "ok 240  failed 10" in frames[0]
+    assert "250/1,000  25%" in frames[0] and "ok 240  not ok 10" in frames[0]
     assert "250/s  ETA 0:03" in frames[0]
     assert all(len(frame) <= 99 for frame in frames)  # never wraps, so \r can redraw it
 
@@ -68,7 +68,7 @@ def test_plain_lines_every_ten_percent_or_two_seconds() -> None:
     display.finish()  # the final state is already on screen
 
     assert len(lines_by_percent) == 11  # 0% (first update), 10%, ..., 100%
-    assert lines_by_percent[-1].startswith("paying: 1,000/1,000 100%  ok 1,000  failed 0")
+    assert lines_by_percent[-1].startswith("paying: 1,000/1,000 100%  ok 1,000  not ok 0")
     assert "\r" not in stream.getvalue()
     assert len(stream.getvalue().splitlines()) == 12
 
@@ -83,7 +83,7 @@ def test_unknown_total_and_mode_none() -> None:
     quiet.update(5, 10, 5, 0)
     quiet.finish()
 
-    assert stream.getvalue().startswith("progress: 5  ok 4  failed 1")
+    assert stream.getvalue().startswith("progress: 5  ok 4  not ok 1")
     assert silent.getvalue() == ""
 
 
