@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .._callback_message import ORDER_BUYER_REFUND
+from ..callbacks import ORDER_BUYER_REFUND
 from ._validation import FakeAPIError
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .._callback_message import (
+from ..callbacks import (
     ORDER_BUYER_REFUND,
     ORDER_CANCEL,
     ORDER_PAY_SUCCESS,

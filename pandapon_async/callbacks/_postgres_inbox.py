@@ -24,6 +24,7 @@ from ._inbox import (
     InboxEntry,
     InboxStatus,
     check_claim_arguments,
+    claimed_entries,
     entry_from_row,
 )
 
@@ -248,9 +249,7 @@ class PostgresInbox(CallbackInbox):
             limit,
             _PENDING,
         )
-        entries = [entry_from_row(row) for row in rows]
-        entries.sort(key=lambda entry: (entry.next_attempt_at, entry.received_at))
-        return entries
+        return claimed_entries(rows)
 
     async def renew(self, message_id: str, *, owner: str, now: float, lease: float) -> bool:
         count = await self._execute_count(
