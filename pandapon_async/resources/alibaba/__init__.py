@@ -1,0 +1,34 @@
+"""``client.alibaba``: 1688 goods, orders and payment, after-sales, cart and marketing."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ._cart import AlibabaCart
+from ._goods import AlibabaGoods
+from ._marketing import AlibabaMarketing
+from ._orders import AlibabaOrders
+from ._refunds import AlibabaRefunds
+
+if TYPE_CHECKING:
+    from ..._client import PandaPonClient
+
+__all__ = [
+    "AlibabaCart",
+    "AlibabaGoods",
+    "AlibabaMarketing",
+    "AlibabaNamespace",
+    "AlibabaOrders",
+    "AlibabaRefunds",
+]
+
+
+class AlibabaNamespace:
+    """``client.alibaba``: ``goods``, ``orders``, ``refunds``, ``cart``, ``marketing``."""
+
+    def __init__(self, client: PandaPonClient) -> None:
+        self.goods = AlibabaGoods(client)
+        self.orders = AlibabaOrders(client)
+        self.refunds = AlibabaRefunds(client)
+        self.cart = AlibabaCart(client)
+        self.marketing = AlibabaMarketing(client)
