@@ -9,14 +9,14 @@ import attrs
 
 from ._fields import (
     CallbackParseError,
-    _collect,
-    _decode_json_text,
-    _describe,
-    _Errors,
-    _extra,
-    _opt_int,
-    _opt_mapping,
-    _opt_str,
+    FieldErrors,
+    collect_error,
+    decode_json_text,
+    describe,
+    extra_fields,
+    opt_int,
+    opt_mapping,
+    opt_str,
 )
 
 
@@ -50,16 +50,16 @@ class TaobaoSubOrder:
 
     @classmethod
     def from_wire(
-        cls, data: Mapping[str, Any], path: str, errors: _Errors = None
+        cls, data: Mapping[str, Any], path: str, errors: FieldErrors = None
     ) -> TaobaoSubOrder:
         """Type one sub-order; with ``errors`` a list, a field that cannot be typed is ``None``
         and described there instead of raising."""
         values: dict[str, Any] = {
-            key: _opt_str(data, key, path, errors) for key in cls._STR_FIELDS
+            key: opt_str(data, key, path, errors) for key in cls._STR_FIELDS
         }
-        values.update({key: _opt_int(data, key, path, errors) for key in cls._INT_FIELDS})
+        values.update({key: opt_int(data, key, path, errors) for key in cls._INT_FIELDS})
         known = frozenset(cls._STR_FIELDS + cls._INT_FIELDS)
-        return cls(**values, extra=_extra(data, known))
+        return cls(**values, extra=extra_fields(data, known))
 
 
 @attrs.frozen(kw_only=True)
@@ -77,39 +77,41 @@ class TaobaoPriceModifyBody:
 
     @classmethod
     def from_wire(
-        cls, data: Mapping[str, Any], path: str = "messageBody", errors: _Errors = None
+        cls, data: Mapping[str, Any], path: str = "messageBody", errors: FieldErrors = None
     ) -> TaobaoPriceModifyBody:
         """Type the body; with ``errors`` a list, what cannot be typed is left out (``None``,
         or a sub-order skipped) and described there instead of raising."""
         raw_sub_orders = data.get("subOrders")
         try:
             if isinstance(raw_sub_orders, str):
-                raw_sub_orders = _decode_json_text(raw_sub_orders, f"{path}.subOrders")
+                raw_sub_orders = decode_json_text(raw_sub_orders, f"{path}.subOrders")
             if raw_sub_orders is None:
                 raw_sub_orders = []
             if not isinstance(raw_sub_orders, list):
                 raise CallbackParseError(
-                    f"{path}.subOrders", f"expected a list, got {_describe(raw_sub_orders)}"
+                    f"{path}.subOrders", f"expected a list, got {describe(raw_sub_orders)}"
                 )
         except CallbackParseError as error:
-            _collect(errors, error, data.get("subOrders"))
+            collect_error(errors, error, data.get("subOrders"))
             raw_sub_orders = []
         sub_orders = []
         for index, item in enumerate(raw_sub_orders):
             item_path = f"{path}.subOrders[{index}]"
             if not isinstance(item, Mapping):
-                _collect(
+                collect_error(
                     errors,
-                    CallbackParseError(item_path, f"expected an object, got {_describe(item)}"),
+                    CallbackParseError(item_path, f"expected an object, got {describe(item)}"),
                     item,
                 )
                 continue
             sub_orders.append(TaobaoSubOrder.from_wire(item, item_path, errors))
         return cls(
-            sales_order_id=_opt_str(data, "salesOrderId", path, errors),
+            sales_order_id=opt_str(data, "salesOrderId", path, errors),
             sub_orders=sub_orders,
-            purchase_order_price=_opt_mapping(data, "purchaseOrderPriceDTO", path, errors),
-            extra=_extra(data, frozenset({"salesOrderId", "subOrders", "purchaseOrderPriceDTO"})),
+            purchase_order_price=opt_mapping(data, "purchaseOrderPriceDTO", path, errors),
+            extra=extra_fields(
+                data, frozenset({"salesOrderId", "subOrders", "purchaseOrderPriceDTO"})
+            ),
         )
 
 
@@ -162,21 +164,21 @@ class OrderEventBody:
 
     @classmethod
     def from_wire(
-        cls, data: Mapping[str, Any], path: str = "messageBody", errors: _Errors = None
+        cls, data: Mapping[str, Any], path: str = "messageBody", errors: FieldErrors = None
     ) -> OrderEventBody:
         """Type the body; with ``errors`` a list, a field that cannot be typed is ``None`` and
         described there instead of raising."""
         values: dict[str, Any] = {
-            name: _opt_str(data, wire, path, errors) for name, wire in cls._STR_FIELDS
+            name: opt_str(data, wire, path, errors) for name, wire in cls._STR_FIELDS
         }
         values.update(
-            {name: _opt_int(data, wire, path, errors) for name, wire in cls._INT_FIELDS}
+            {name: opt_int(data, wire, path, errors) for name, wire in cls._INT_FIELDS}
         )
         known = frozenset(wire for _, wire in cls._STR_FIELDS + cls._INT_FIELDS)
-        return cls(**values, extra=_extra(data, known))
+        return cls(**values, extra=extra_fields(data, known))
 
 
-def _structure_alibaba_order_detail(data: Mapping[str, Any]) -> Any:
+def structure_alibaba_order_detail(data: Mapping[str, Any]) -> Any:
     # Imported here so that verifying and receiving never depend on the model package
     # importing cleanly; only typing a 1688 body does.
     from ..models import structure

@@ -38,27 +38,27 @@ class BodyFieldError:
 
 
 # Where a body is typed leniently, errors are collected here instead of raised.
-_Errors = list[BodyFieldError] | None
+FieldErrors = list[BodyFieldError] | None
 
 
-def _collect(errors: _Errors, error: CallbackParseError, value: Any) -> None:
+def collect_error(errors: FieldErrors, error: CallbackParseError, value: Any) -> None:
     if errors is None:
         raise error
     errors.append(BodyFieldError(field=error.field, value=value, problem=error.problem))
 
 
-def _describe(value: object) -> str:
+def describe(value: object) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _opt_str(
-    data: Mapping[str, Any], key: str, path: str, errors: _Errors = None
+def opt_str(
+    data: Mapping[str, Any], key: str, path: str, errors: FieldErrors = None
 ) -> str | None:
     try:
         return _strict_opt_str(data, key, path)
     except CallbackParseError as error:
-        _collect(errors, error, data.get(key))
+        collect_error(errors, error, data.get(key))
         return None
 
 
@@ -67,17 +67,17 @@ def _strict_opt_str(data: Mapping[str, Any], key: str, path: str) -> str | None:
     if value is None:
         return None
     if isinstance(value, bool):
-        raise CallbackParseError(f"{path}.{key}", f"expected a string, got {_describe(value)}")
+        raise CallbackParseError(f"{path}.{key}", f"expected a string, got {describe(value)}")
     if isinstance(value, str):
         return value
     if isinstance(value, int | float):
         return str(value)
-    raise CallbackParseError(f"{path}.{key}", f"expected a string, got {_describe(value)}")
+    raise CallbackParseError(f"{path}.{key}", f"expected a string, got {describe(value)}")
 
 
-def _to_int(value: object, field: str) -> int:
+def to_int(value: object, field: str) -> int:
     if isinstance(value, bool):
-        raise CallbackParseError(field, f"expected an integer, got {_describe(value)}")
+        raise CallbackParseError(field, f"expected an integer, got {describe(value)}")
     if isinstance(value, int):
         return value
     if isinstance(value, float) and value.is_integer():
@@ -86,29 +86,29 @@ def _to_int(value: object, field: str) -> int:
         text = value.strip()
         if text.lstrip("+-").isdigit() and text.isascii():
             return int(text)
-    raise CallbackParseError(field, f"expected an integer, got {_describe(value)}")
+    raise CallbackParseError(field, f"expected an integer, got {describe(value)}")
 
 
-def _opt_int(
-    data: Mapping[str, Any], key: str, path: str, errors: _Errors = None
+def opt_int(
+    data: Mapping[str, Any], key: str, path: str, errors: FieldErrors = None
 ) -> int | None:
     value = data.get(key)
     if value is None or value == "":
         return None
     try:
-        return _to_int(value, f"{path}.{key}")
+        return to_int(value, f"{path}.{key}")
     except CallbackParseError as error:
-        _collect(errors, error, value)
+        collect_error(errors, error, value)
         return None
 
 
-def _opt_mapping(
-    data: Mapping[str, Any], key: str, path: str, errors: _Errors = None
+def opt_mapping(
+    data: Mapping[str, Any], key: str, path: str, errors: FieldErrors = None
 ) -> dict[str, Any] | None:
     try:
         return _strict_opt_mapping(data, key, path)
     except CallbackParseError as error:
-        _collect(errors, error, data.get(key))
+        collect_error(errors, error, data.get(key))
         return None
 
 
@@ -117,17 +117,17 @@ def _strict_opt_mapping(data: Mapping[str, Any], key: str, path: str) -> dict[st
     if value is None:
         return None
     if isinstance(value, str):
-        value = _decode_json_text(value, f"{path}.{key}")
+        value = decode_json_text(value, f"{path}.{key}")
     if not isinstance(value, Mapping):
-        raise CallbackParseError(f"{path}.{key}", f"expected an object, got {_describe(value)}")
+        raise CallbackParseError(f"{path}.{key}", f"expected an object, got {describe(value)}")
     return dict(value)
 
 
-def _extra(data: Mapping[str, Any], known: frozenset[str]) -> dict[str, Any]:
+def extra_fields(data: Mapping[str, Any], known: frozenset[str]) -> dict[str, Any]:
     return {key: value for key, value in data.items() if key not in known}
 
 
-def _decode_json_text(text: str, field: str) -> Any:
+def decode_json_text(text: str, field: str) -> Any:
     try:
         return json.loads(text)
     except (ValueError, RecursionError):

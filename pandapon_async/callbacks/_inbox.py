@@ -28,10 +28,10 @@ class InboxStatus(enum.StrEnum):
 
 
 @overload
-def _utc(epoch: float) -> dt.datetime: ...
+def to_utc(epoch: float) -> dt.datetime: ...
 @overload
-def _utc(epoch: float | None) -> dt.datetime | None: ...
-def _utc(epoch: float | None) -> dt.datetime | None:
+def to_utc(epoch: float | None) -> dt.datetime | None: ...
+def to_utc(epoch: float | None) -> dt.datetime | None:
     return None if epoch is None else dt.datetime.fromtimestamp(epoch, tz=dt.UTC)
 
 
@@ -174,6 +174,50 @@ class CallbackInbox(Protocol):
         return await self.entries(InboxStatus.FAILED, limit=limit)
 
 
+@attrs.frozen(kw_only=True)
+class NewMessage:
+    """A delivery to record, as :meth:`CallbackInbox.record` receives it."""
+
+    message_id: str
+    message_type: str
+    platform: int | None
+    timestamp_ms: int | None
+    body: bytes
+
+    def values(self) -> tuple[str, str, int | None, int | None, bytes]:
+        """The leading columns of an inbox row, in :data:`COLUMNS` order."""
+        return (self.message_id, self.message_type, self.platform, self.timestamp_ms, self.body)
+
+
+class InboxBase(CallbackInbox):
+    """Base of the bundled inboxes: :meth:`record` hands the delivery, as one
+    :class:`NewMessage`, to :meth:`_insert`."""
+
+    async def record(
+        self,
+        *,
+        message_id: str,
+        message_type: str,
+        platform: int | None,
+        timestamp_ms: int | None,
+        body: bytes,
+        now: float,
+    ) -> bool:
+        message = NewMessage(
+            message_id=message_id,
+            message_type=message_type,
+            platform=platform,
+            timestamp_ms=timestamp_ms,
+            body=bytes(body),
+        )
+        return await self._insert(message, now)
+
+    async def _insert(self, message: NewMessage, now: float) -> bool:
+        """Store ``message`` as pending at ``now``; if its id is recorded already, count a
+        delivery instead and return ``False``."""
+        raise NotImplementedError
+
+
 def check_claim_arguments(owner: str, lease: float, limit: int) -> None:
     if not isinstance(owner, str) or not owner:
         raise ValueError("owner must be a non-empty string")
@@ -221,7 +265,7 @@ def entry_from_row(row: Sequence[Any]) -> InboxEntry:
         message_id=message_id,
         message_type=message_type,
         platform=platform,
-        timestamp=None if timestamp_ms is None else _utc(timestamp_ms / 1000),
+        timestamp=None if timestamp_ms is None else to_utc(timestamp_ms / 1000),
         body=bytes(body),
         status=InboxStatus(status),
         attempts=attempts,
@@ -229,9 +273,9 @@ def entry_from_row(row: Sequence[Any]) -> InboxEntry:
         last_error=last_error,
         received_at=dt.datetime.fromtimestamp(received_at, tz=dt.UTC),
         updated_at=dt.datetime.fromtimestamp(updated_at, tz=dt.UTC),
-        next_attempt_at=_utc(next_attempt_at),
+        next_attempt_at=to_utc(next_attempt_at),
         claimed_by=claimed_by,
-        claimed_until=_utc(claimed_until),
+        claimed_until=to_utc(claimed_until),
     )
 
 

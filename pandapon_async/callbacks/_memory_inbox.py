@@ -9,10 +9,10 @@ from typing import Any
 
 import attrs
 
-from ._inbox import CallbackInbox, InboxEntry, InboxStatus, _utc, check_claim_arguments
+from ._inbox import InboxBase, InboxEntry, InboxStatus, NewMessage, check_claim_arguments, to_utc
 
 
-class MemoryInbox(CallbackInbox):
+class MemoryInbox(InboxBase):
     """An inbox kept in memory. **Not durable**: everything is lost with the process.
 
     Meant for tests and experiments; a service should use :class:`SQLiteInbox` (or its own
@@ -29,27 +29,21 @@ class MemoryInbox(CallbackInbox):
     async def close(self) -> None:
         return None
 
-    async def record(
-        self,
-        *,
-        message_id: str,
-        message_type: str,
-        platform: int | None,
-        timestamp_ms: int | None,
-        body: bytes,
-        now: float,
-    ) -> bool:
-        existing = self._entries.get(message_id)
+    async def _insert(self, message: NewMessage, now: float) -> bool:
+        existing = self._entries.get(message.message_id)
         if existing is not None:
-            self._entries[message_id] = attrs.evolve(existing, deliveries=existing.deliveries + 1)
+            self._entries[message.message_id] = attrs.evolve(
+                existing, deliveries=existing.deliveries + 1
+            )
             return False
         moment = dt.datetime.fromtimestamp(now, tz=dt.UTC)
-        self._entries[message_id] = InboxEntry(
-            message_id=message_id,
-            message_type=message_type,
-            platform=platform,
-            timestamp=None if timestamp_ms is None else _utc(timestamp_ms / 1000),
-            body=bytes(body),
+        timestamp_ms = message.timestamp_ms
+        self._entries[message.message_id] = InboxEntry(
+            message_id=message.message_id,
+            message_type=message.message_type,
+            platform=message.platform,
+            timestamp=None if timestamp_ms is None else to_utc(timestamp_ms / 1000),
+            body=message.body,
             status=InboxStatus.PENDING,
             attempts=0,
             deliveries=1,
@@ -91,9 +85,9 @@ class MemoryInbox(CallbackInbox):
             updated = attrs.evolve(
                 entry,
                 claimed_by=owner,
-                claimed_until=_utc(now + lease),
+                claimed_until=to_utc(now + lease),
                 attempts=entry.attempts + 1,
-                updated_at=_utc(now),
+                updated_at=to_utc(now),
             )
             self._entries[entry.message_id] = updated
             claimed.append(updated)
@@ -107,7 +101,7 @@ class MemoryInbox(CallbackInbox):
 
     def _settle(self, entry: InboxEntry, now: float, **changes: Any) -> bool:
         self._entries[entry.message_id] = attrs.evolve(
-            entry, updated_at=_utc(now), claimed_by=None, claimed_until=None, **changes
+            entry, updated_at=to_utc(now), claimed_by=None, claimed_until=None, **changes
         )
         return True
 
@@ -115,7 +109,7 @@ class MemoryInbox(CallbackInbox):
         entry = self._held(message_id, owner)
         if entry is None:
             return False
-        self._entries[message_id] = attrs.evolve(entry, claimed_until=_utc(now + lease))
+        self._entries[message_id] = attrs.evolve(entry, claimed_until=to_utc(now + lease))
         return True
 
     async def mark_done(self, message_id: str, *, owner: str, now: float) -> bool:
@@ -131,7 +125,7 @@ class MemoryInbox(CallbackInbox):
         if entry is None:
             return False
         return self._settle(
-            entry, now, last_error=error, next_attempt_at=_utc(next_attempt_at)
+            entry, now, last_error=error, next_attempt_at=to_utc(next_attempt_at)
         )
 
     async def mark_failed(self, message_id: str, *, owner: str, error: str, now: float) -> bool:
@@ -147,7 +141,7 @@ class MemoryInbox(CallbackInbox):
         for message_id in message_ids:
             entry = self._held(message_id, owner)
             if entry is not None:
-                count += self._settle(entry, now, next_attempt_at=_utc(now))
+                count += self._settle(entry, now, next_attempt_at=to_utc(now))
         return count
 
     async def due(self, now: float, limit: int) -> list[InboxEntry]:
@@ -186,7 +180,7 @@ class MemoryInbox(CallbackInbox):
                     moment,
                     status=InboxStatus.PENDING,
                     attempts=0,
-                    next_attempt_at=_utc(moment),
+                    next_attempt_at=to_utc(moment),
                 )
                 count += 1
         return count

@@ -15,15 +15,15 @@ from typing import Any
 
 import attrs
 
-from ._bodies import OrderEventBody, TaobaoPriceModifyBody, _structure_alibaba_order_detail
+from ._bodies import OrderEventBody, TaobaoPriceModifyBody, structure_alibaba_order_detail
 from ._fields import (
     BodyFieldError,
     CallbackParseError,
-    _collect,
-    _decode_json_text,
-    _describe,
-    _Errors,
-    _to_int,
+    FieldErrors,
+    collect_error,
+    decode_json_text,
+    describe,
+    to_int,
 )
 from ._message_types import ALIBABA_PRICE_MODIFY, ORDER_EVENT_TYPES, TAOBAO_PRICE_MODIFY
 
@@ -124,7 +124,7 @@ def _parse_platform(raw: dict[str, Any]) -> MessagePlatform | int | None:
     value = raw.get("messagePlatform")
     if value is None or value == "":
         return None
-    number = _to_int(value, "messagePlatform")
+    number = to_int(value, "messagePlatform")
     try:
         return MessagePlatform(number)
     except ValueError:
@@ -136,7 +136,7 @@ def _parse_timestamp(raw: dict[str, Any]) -> tuple[dt.datetime | None, int | Non
     # after the platform's retries, so it is accepted (and identified without a push time).
     if raw.get("timestamp") is None or raw.get("timestamp") == "":
         return None, None
-    number = _to_int(raw["timestamp"], "timestamp")
+    number = to_int(raw["timestamp"], "timestamp")
     if number <= 0:
         raise CallbackParseError("timestamp", f"must be a positive epoch time, got {number}")
     millis = number if number >= _MS_THRESHOLD else number * 1000
@@ -180,13 +180,13 @@ def parse_envelope(
     message_type = raw.get("messageType")
     if not isinstance(message_type, str) or not message_type.strip():
         raise CallbackParseError(
-            "messageType", f"expected a non-empty string, got {_describe(message_type)}"
+            "messageType", f"expected a non-empty string, got {describe(message_type)}"
         )
     platform = _parse_platform(raw)
     timestamp, timestamp_ms = _parse_timestamp(raw)
     message_body = raw.get("messageBody")
     if isinstance(message_body, str) and message_body.strip()[:1] in ("{", "["):
-        message_body = _decode_json_text(message_body, "messageBody")
+        message_body = decode_json_text(message_body, "messageBody")
     return CallbackEnvelope(
         message_type=message_type,
         platform=platform,
@@ -198,19 +198,19 @@ def parse_envelope(
     )
 
 
-def _type_body(message_type: str, body: Any, errors: _Errors) -> Any:
+def _type_body(message_type: str, body: Any, errors: FieldErrors) -> Any:
     if message_type not in _TYPED_MESSAGE_TYPES:
         return body
     try:
         if not isinstance(body, Mapping):
             raise CallbackParseError(
-                "messageBody", f"expected an object for {message_type}, got {_describe(body)}"
+                "messageBody", f"expected an object for {message_type}, got {describe(body)}"
             )
         if message_type == ALIBABA_PRICE_MODIFY:
-            return _structure_alibaba_order_detail(body)
+            return structure_alibaba_order_detail(body)
     except CallbackParseError as error:
         # The body as a whole does not have the documented shape: hand it over as decoded.
-        _collect(errors, error, body)
+        collect_error(errors, error, body)
         return body
     if message_type == TAOBAO_PRICE_MODIFY:
         return TaobaoPriceModifyBody.from_wire(body, errors=errors)
@@ -238,7 +238,7 @@ def parse_message(
 
 def message_from_envelope(envelope: CallbackEnvelope, *, strict: bool = False) -> CallbackMessage:
     """Type the body of a checked envelope (see :func:`parse_message`)."""
-    errors: _Errors = None if strict else []
+    errors: FieldErrors = None if strict else []
     typed = _type_body(envelope.message_type, envelope.body, errors)
     return CallbackMessage(
         message_type=envelope.message_type,

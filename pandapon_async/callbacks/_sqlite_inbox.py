@@ -13,9 +13,10 @@ from .._sqlite import SQLiteWorker, Synchronous
 from ._inbox import (
     COLUMNS,
     DUE_AT_SQL,
-    CallbackInbox,
+    InboxBase,
     InboxEntry,
     InboxStatus,
+    NewMessage,
     check_claim_arguments,
     claimed_entries,
     entry_from_row,
@@ -84,7 +85,7 @@ def _migrate_sqlite(connection: sqlite3.Connection) -> None:
         raise
 
 
-class SQLiteInbox(CallbackInbox):
+class SQLiteInbox(InboxBase):
     """The default, durable inbox: one SQLite file (stdlib ``sqlite3``, WAL mode).
 
     Every database call runs on one dedicated thread that owns the connection, so the event
@@ -150,38 +151,19 @@ class SQLiteInbox(CallbackInbox):
         """Close the database connection and stop the inbox thread."""
         await self._worker.close()
 
-    async def record(
-        self,
-        *,
-        message_id: str,
-        message_type: str,
-        platform: int | None,
-        timestamp_ms: int | None,
-        body: bytes,
-        now: float,
-    ) -> bool:
+    async def _insert(self, message: NewMessage, now: float) -> bool:
         def operation(connection: sqlite3.Connection) -> bool:
             cursor = connection.execute(
                 "INSERT OR IGNORE INTO callback_inbox (message_id, message_type, platform, "
                 "timestamp_ms, body, status, attempts, deliveries, received_at, updated_at, "
                 "next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, 0, 1, ?, ?, ?)",
-                (
-                    message_id,
-                    message_type,
-                    platform,
-                    timestamp_ms,
-                    bytes(body),
-                    InboxStatus.PENDING.value,
-                    now,
-                    now,
-                    now,
-                ),
+                (*message.values(), InboxStatus.PENDING.value, now, now, now),
             )
             if cursor.rowcount == 1:
                 return True
             connection.execute(
                 "UPDATE callback_inbox SET deliveries = deliveries + 1 WHERE message_id = ?",
-                (message_id,),
+                (message.message_id,),
             )
             return False
 
