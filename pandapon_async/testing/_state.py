@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from . import _taobao_state
 from ._alibaba_views import buyer_view, order_event_body
@@ -29,8 +29,17 @@ PAYABLE = "waitbuyerpay"
 PAID_STATES = frozenset({"waitsellersend", "waitbuyerreceive", "confirm_goods", "success"})
 
 Emit = Callable[[str, dict[str, Any], int], None]
+_Record = TypeVar("_Record")
 # Refund states after which a sub-order may be refunded anew: refunded, refused, closed.
 _REFUND_FINISHED: frozenset[int] = frozenset({100, -10, -20})
+
+
+def _look_up(table: Mapping[str, _Record], key: object, not_found: str) -> _Record:
+    """``table[key]`` (the key as text, trimmed), or the platform's 404 naming what is missing."""
+    found = table.get(str(key).strip())
+    if found is None:
+        raise FakeAPIError(404, f"{not_found}: {key}")
+    return found
 
 
 class FakeState:
@@ -141,10 +150,7 @@ class FakeState:
                 "townText": "", "address": "仓前街道欧美金融城2幢1103"}
 
     def alibaba_order(self, order_id: object) -> AlibabaOrder:
-        order = self.alibaba_orders.get(str(order_id).strip())
-        if order is None:
-            raise FakeAPIError(404, f"订单不存在 (order not found): {order_id}")
-        return order
+        return _look_up(self.alibaba_orders, order_id, "订单不存在 (order not found)")
 
     def batch_pay(self, order_ids: list[str]) -> dict[str, Any]:
         success: list[str] = []
@@ -257,10 +263,7 @@ class FakeState:
         return refund
 
     def alibaba_refund(self, refund_id: object) -> AlibabaRefund:
-        refund = self.alibaba_refunds.get(str(refund_id).strip())
-        if refund is None:
-            raise FakeAPIError(404, f"售后单不存在 (refund not found): {refund_id}")
-        return refund
+        return _look_up(self.alibaba_refunds, refund_id, "售后单不存在 (refund not found)")
 
     # -- carts and addresses -------------------------------------------------------------------
 
@@ -324,16 +327,10 @@ class FakeState:
         return order
 
     def taobao_order(self, order_id: object) -> TaobaoOrder:
-        order = self.taobao_orders.get(str(order_id).strip())
-        if order is None:
-            raise FakeAPIError(404, f"订单不存在 (order not found): {order_id}")
-        return order
+        return _look_up(self.taobao_orders, order_id, "订单不存在 (order not found)")
 
     def taobao_sub_order(self, sub_id: object) -> tuple[TaobaoOrder, dict[str, Any]]:
-        found = self.taobao_sub_orders.get(str(sub_id).strip())
-        if found is None:
-            raise FakeAPIError(404, f"子订单不存在 (sub-order not found): {sub_id}")
-        return found
+        return _look_up(self.taobao_sub_orders, sub_id, "子订单不存在 (sub-order not found)")
 
     def create_taobao_refund(self, sub_id: str, refund_type: int, goods_status: int
                              ) -> TaobaoRefund:
@@ -353,10 +350,7 @@ class FakeState:
         return refund
 
     def taobao_refund(self, refund_id: object) -> TaobaoRefund:
-        refund = self.taobao_refunds.get(str(refund_id).strip())
-        if refund is None:
-            raise FakeAPIError(404, f"逆向单不存在 (refund not found): {refund_id}")
-        return refund
+        return _look_up(self.taobao_refunds, refund_id, "逆向单不存在 (refund not found)")
 
     def now_utc(self) -> datetime:
         return datetime.fromtimestamp(self.clock(), UTC)
