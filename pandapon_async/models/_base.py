@@ -7,44 +7,17 @@ checks in :mod:`._checks`. Import from those in new code.
 
 from __future__ import annotations
 
-from ._checks import validate_request
-from ._converter import converter, structure_bool
-from ._fields import (
-    MISSING,
-    Missing,
-    MissingType,
-    Model,
-    Request,
-    field,
-    is_missing,
-    json_text,
-    optional,
-    required,
-    to_camel,
-    wire_name,
-)
-from ._money import decimal_text, fen_to_yuan, yuan_to_fen
-from ._wire import structure, unstructure
+from . import _checks, _converter, _fields, _money, _wire
+from ._checks import *  # noqa: F403
+from ._converter import *  # noqa: F403
+from ._fields import *  # noqa: F403
+from ._money import *  # noqa: F403
+from ._wire import *  # noqa: F403
 
 __all__ = [
-    "MISSING",
-    "Missing",
-    "MissingType",
-    "Model",
-    "Request",
-    "converter",
-    "decimal_text",
-    "fen_to_yuan",
-    "field",
-    "is_missing",
-    "json_text",
-    "optional",
-    "required",
-    "structure",
-    "structure_bool",
-    "to_camel",
-    "unstructure",
-    "validate_request",
-    "wire_name",
-    "yuan_to_fen",
+    *_checks.__all__,
+    *_converter.__all__,
+    *_fields.__all__,
+    *_money.__all__,
+    *_wire.__all__,
 ]

@@ -13,64 +13,39 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._endpoint import ENDPOINTS, Endpoint
+from . import alibaba, taobao
 from ._base import Resource, Version
-from .alibaba import (
-    AlibabaCart,
-    AlibabaGoods,
-    AlibabaMarketing,
-    AlibabaNamespace,
-    AlibabaOrders,
-    AlibabaRefunds,
-)
+from .alibaba import *  # noqa: F403
 from .foundation import FoundationNamespace
 from .logistics import LogisticsNamespace
-from .taobao import (
-    TaobaoCart,
-    TaobaoCartLineOptions,
-    TaobaoCartLineV2Options,
-    TaobaoGoods,
-    TaobaoNamespace,
-    TaobaoOrders,
-    TaobaoRefunds,
-)
+from .taobao import *  # noqa: F403
 
 if TYPE_CHECKING:
     from .._client import PandaPonClient
 
 __all__ = [
     "ENDPOINTS",
-    "AlibabaCart",
-    "AlibabaGoods",
-    "AlibabaMarketing",
-    "AlibabaNamespace",
-    "AlibabaOrders",
-    "AlibabaRefunds",
     "Endpoint",
     "FoundationNamespace",
     "LogisticsNamespace",
-    "TaobaoCart",
-    "TaobaoCartLineOptions",
-    "TaobaoCartLineV2Options",
-    "TaobaoGoods",
-    "TaobaoNamespace",
-    "TaobaoOrders",
-    "TaobaoRefunds",
     "Version",
     "bind_namespaces",
     "method_for",
+    *alibaba.__all__,
+    *taobao.__all__,
 ]
 
 # Where each registry name's owner lives: "alibaba.goods" -> the class of client.alibaba.goods.
 _OWNERS: dict[str, type[Resource]] = {
-    "alibaba.goods": AlibabaGoods,
-    "alibaba.orders": AlibabaOrders,
-    "alibaba.refunds": AlibabaRefunds,
-    "alibaba.cart": AlibabaCart,
-    "alibaba.marketing": AlibabaMarketing,
-    "taobao.goods": TaobaoGoods,
-    "taobao.orders": TaobaoOrders,
-    "taobao.refunds": TaobaoRefunds,
-    "taobao.cart": TaobaoCart,
+    "alibaba.goods": alibaba.AlibabaGoods,
+    "alibaba.orders": alibaba.AlibabaOrders,
+    "alibaba.refunds": alibaba.AlibabaRefunds,
+    "alibaba.cart": alibaba.AlibabaCart,
+    "alibaba.marketing": alibaba.AlibabaMarketing,
+    "taobao.goods": taobao.TaobaoGoods,
+    "taobao.orders": taobao.TaobaoOrders,
+    "taobao.refunds": taobao.TaobaoRefunds,
+    "taobao.cart": taobao.TaobaoCart,
     "foundation": FoundationNamespace,
     "logistics": LogisticsNamespace,
 }
@@ -78,8 +53,8 @@ _OWNERS: dict[str, type[Resource]] = {
 
 def bind_namespaces(client: PandaPonClient) -> None:
     """Attach ``client.taobao``, ``client.alibaba``, ``client.foundation``, ``client.logistics``."""
-    client.taobao = TaobaoNamespace(client)
-    client.alibaba = AlibabaNamespace(client)
+    client.taobao = taobao.TaobaoNamespace(client)
+    client.alibaba = alibaba.AlibabaNamespace(client)
     client.foundation = FoundationNamespace(client)
     client.logistics = LogisticsNamespace(client)
 

@@ -11,133 +11,26 @@ from __future__ import annotations
 # Most order ids one ``batch_submit_to_pay`` takes by default; the platform publishes no limit
 # (override: ``LIMITS.batch_pay_max_orders``). ``client.bulk.submit_to_pay`` chunks for you.
 from .._limits import BATCH_PAY_MAX_ORDERS as BATCH_PAY_MAX_ORDERS  # the default, re-exported
-from ._cart import (
-    AlibabaCartCreateOrderRequest,
-    AlibabaCartEditQuantityRequest,
-    AlibabaCartItem,
-    AlibabaCartList,
-    AlibabaCartPreviewOrderRequest,
-    AlibabaCartShop,
-)
-from ._goods import (
-    AlibabaImageSearchRequest,
-    AlibabaKeywordSearchRequest,
-    AlibabaOpenUidDecryptRequest,
-    AlibabaProduct,
-    AlibabaProductAttribute,
-    AlibabaProductDetailRequest,
-    AlibabaProductImage,
-    AlibabaProductListItem,
-    AlibabaProductSku,
-    AlibabaProductSkuAttribute,
-    AlibabaRelatedProductsRequest,
-    AlibabaSellerOfferSearchRequest,
-)
-from ._order_detail import (
-    AlibabaContact,
-    AlibabaLogisticsItem,
-    AlibabaNativeLogistics,
-    AlibabaOrderBaseInfo,
-    AlibabaOrderDetail,
-    AlibabaOrderProductItem,
-    AlibabaOrderReceiverInfo,
-    AlibabaOrderStatus,
-    AlibabaSkuInfo,
-    AlibabaTradeTerm,
-)
-from ._orders import (
+from . import _cart, _goods, _order_detail, _orders, _refunds
+from ._cart import *  # noqa: F403
+from ._goods import *  # noqa: F403
+from ._order_detail import *  # noqa: F403
+from ._orders import *  # noqa: F403
+from ._orders import (  # module attributes, not part of ``models``' exports
     CREATE_ADDRESS_FIELDS as CREATE_ADDRESS_FIELDS,
 )
 from ._orders import (
     PREVIEW_BATCH_ADDRESS_FIELDS as PREVIEW_BATCH_ADDRESS_FIELDS,
 )
 from ._orders import (
-    AlibabaAddress,
-    AlibabaBatchCreateOrderRequest,
-    AlibabaCancelOrderRequest,
-    AlibabaCargo,
-    AlibabaCargoV2,
-    AlibabaConfirmReceiptRequest,
-    AlibabaCreateOrderRequest,
-    AlibabaOrderDetailRequest,
-    AlibabaOrderIdRequest,
-    AlibabaOrderListRequest,
-    AlibabaOrderPreview,
-    AlibabaOrderPreviewItem,
-    AlibabaOrderPreviewRequest,
-    AlibabaOrderPreviewV2Request,
-    AlibabaPayUrl,
-    AlibabaPreviewBatchRequest,
-    BatchPayRequest,
-    BatchPayResult,
-    ConfirmReceiptResult,
-    PayFailOrder,
-)
-from ._orders import (
     check_address as check_address,
 )
-from ._refunds import (
-    AlibabaRefundCreated,
-    AlibabaRefundCreateRequest,
-    AlibabaRefundIdRequest,
-    AlibabaRefundInfo,
-    AlibabaRefundReturnRequest,
-    OrderEntryCount,
-)
+from ._refunds import *  # noqa: F403
 
 __all__ = [
-    "AlibabaAddress",
-    "AlibabaBatchCreateOrderRequest",
-    "AlibabaCancelOrderRequest",
-    "AlibabaCargo",
-    "AlibabaCargoV2",
-    "AlibabaCartCreateOrderRequest",
-    "AlibabaCartEditQuantityRequest",
-    "AlibabaCartItem",
-    "AlibabaCartList",
-    "AlibabaCartPreviewOrderRequest",
-    "AlibabaCartShop",
-    "AlibabaConfirmReceiptRequest",
-    "AlibabaContact",
-    "AlibabaCreateOrderRequest",
-    "AlibabaImageSearchRequest",
-    "AlibabaKeywordSearchRequest",
-    "AlibabaLogisticsItem",
-    "AlibabaNativeLogistics",
-    "AlibabaOpenUidDecryptRequest",
-    "AlibabaOrderBaseInfo",
-    "AlibabaOrderDetail",
-    "AlibabaOrderDetailRequest",
-    "AlibabaOrderIdRequest",
-    "AlibabaOrderListRequest",
-    "AlibabaOrderPreview",
-    "AlibabaOrderPreviewItem",
-    "AlibabaOrderPreviewRequest",
-    "AlibabaOrderPreviewV2Request",
-    "AlibabaOrderProductItem",
-    "AlibabaOrderReceiverInfo",
-    "AlibabaOrderStatus",
-    "AlibabaPayUrl",
-    "AlibabaPreviewBatchRequest",
-    "AlibabaProduct",
-    "AlibabaProductAttribute",
-    "AlibabaProductDetailRequest",
-    "AlibabaProductImage",
-    "AlibabaProductListItem",
-    "AlibabaProductSku",
-    "AlibabaProductSkuAttribute",
-    "AlibabaRefundCreateRequest",
-    "AlibabaRefundCreated",
-    "AlibabaRefundIdRequest",
-    "AlibabaRefundInfo",
-    "AlibabaRefundReturnRequest",
-    "AlibabaRelatedProductsRequest",
-    "AlibabaSellerOfferSearchRequest",
-    "AlibabaSkuInfo",
-    "AlibabaTradeTerm",
-    "BatchPayRequest",
-    "BatchPayResult",
-    "ConfirmReceiptResult",
-    "OrderEntryCount",
-    "PayFailOrder",
+    *_cart.__all__,
+    *_goods.__all__,
+    *_order_detail.__all__,
+    *_orders.__all__,
+    *_refunds.__all__,
 ]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ._cart import AlibabaCart
-from ._goods import AlibabaGoods
+from ._goods import AlibabaGoods, AlibabaSearchFilters
 from ._marketing import AlibabaMarketing
-from ._orders import AlibabaOrders
+from ._orders import AlibabaOrderOptions, AlibabaOrders
 from ._refunds import AlibabaRefunds
 
 if TYPE_CHECKING:
@@ -18,8 +18,10 @@ __all__ = [
     "AlibabaGoods",
     "AlibabaMarketing",
     "AlibabaNamespace",
+    "AlibabaOrderOptions",
     "AlibabaOrders",
     "AlibabaRefunds",
+    "AlibabaSearchFilters",
 ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 from collections.abc import AsyncIterator, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from ..._endpoint import endpoint
 from ...models._limits import LIMITS
@@ -22,7 +22,7 @@ from ...models.alibaba import (
 from ...models.common import Page
 from .._base import Resource, Version, check_version, paged, versioned
 
-__all__ = ["AlibabaGoods"]
+__all__ = ["AlibabaGoods", "AlibabaSearchFilters"]
 
 Sort = Mapping[str, str] | str
 ProductPage = Page[AlibabaProductListItem]
@@ -65,6 +65,22 @@ RELATED_PRODUCTS = endpoint(
 )
 
 
+class AlibabaSearchFilters(TypedDict, total=False):
+    """The filters the three 1688 searches share (keyword, image, shop), all optional.
+
+    ``sort`` is a mapping such as ``{"price": "desc"}`` (sent as JSON text); ``price_start`` and
+    ``price_end`` are decimal yuan; ``filter`` and ``category_id`` are sent as given;
+    ``out_member_id`` names your own buyer to the platform.
+    """
+
+    filter: str | None
+    sort: Sort | None
+    out_member_id: str | None
+    price_start: str | Decimal | None
+    price_end: str | Decimal | None
+    category_id: str | None
+
+
 class AlibabaGoods(Resource):
     """1688 goods: product detail and searches (keyword, image, shop, related).
 
@@ -89,25 +105,17 @@ class AlibabaGoods(Resource):
         begin_page: int = 1,
         page_size: int = 20,
         country: str | None = "en",
-        filter: str | None = None,
-        sort: Sort | None = None,
-        out_member_id: str | None = None,
-        price_start: str | Decimal | None = None,
-        price_end: str | Decimal | None = None,
-        category_id: str | None = None,
         version: Version = 1,
+        **filters: Unpack[AlibabaSearchFilters],
     ) -> ProductPage:
         """Keyword search, one page (``POST /alibaba/product/keywords/query``; ``version=2``:
-        ``POST /v2/alibaba/product/keywords/query``).
-
-        ``sort`` is a mapping such as ``{"price": "desc"}`` (sent as JSON text); price filters
-        are decimal yuan.
+        ``POST /v2/alibaba/product/keywords/query``). ``filters``: see
+        :class:`AlibabaSearchFilters`.
         """
         return await self._call(versioned(KEYWORD_SEARCH, KEYWORD_SEARCH_V2, version),
                                 AlibabaKeywordSearchRequest(
             keyword=keyword, begin_page=begin_page, page_size=page_size, country=country,
-            filter=filter, sort=sort, out_member_id=out_member_id, price_start=price_start,
-            price_end=price_end, category_id=category_id,
+            **filters,
         ))
 
     def iter_search_keywords(
@@ -139,13 +147,8 @@ class AlibabaGoods(Resource):
         page_size: int = 20,
         country: str | None = "en",
         region: str | None = None,
-        filter: str | None = None,
-        sort: Sort | None = None,
-        price_start: str | Decimal | None = None,
-        price_end: str | Decimal | None = None,
-        category_id: str | None = None,
-        out_member_id: str | None = None,
         version: Version = 1,
+        **filters: Unpack[AlibabaSearchFilters],
     ) -> ProductPage:
         """Image search, one page (``POST /alibaba/product/image/query``; ``version=2``:
         ``POST /v2/alibaba/product/image/query``).
@@ -153,6 +156,7 @@ class AlibabaGoods(Resource):
         ``image_base64`` is required, as documented: the image's bytes (encoded for you) or
         its base64 text. ``image_address`` (the image's URL) is sent beside it when given; no
         source shows the platform searching by address alone, so it cannot replace the image.
+        ``filters``: see :class:`AlibabaSearchFilters`.
         """
         if isinstance(image_base64, bytes | bytearray | memoryview):
             if not image_base64:
@@ -161,9 +165,7 @@ class AlibabaGoods(Resource):
         return await self._call(versioned(IMAGE_SEARCH, IMAGE_SEARCH_V2, version),
                                 AlibabaImageSearchRequest(
             image_base64=image_base64, begin_page=begin_page, page_size=page_size,
-            country=country, region=region, filter=filter, sort=sort, price_start=price_start,
-            price_end=price_end, category_id=category_id, image_address=image_address,
-            out_member_id=out_member_id,
+            country=country, region=region, image_address=image_address, **filters,
         ))
 
     def iter_search_image(
@@ -191,23 +193,17 @@ class AlibabaGoods(Resource):
         keyword: str | None = None,
         begin_page: int = 1,
         page_size: int = 20,
-        filter: str | None = None,
-        sort: Sort | None = None,
-        out_member_id: str | None = None,
-        price_start: str | Decimal | None = None,
-        price_end: str | Decimal | None = None,
-        category_id: str | None = None,
         country: str | None = "en",
         version: Version = 1,
+        **filters: Unpack[AlibabaSearchFilters],
     ) -> ProductPage:
         """Search one shop's goods, one page (``POST /alibaba/product/query/selleroffer``;
-        ``version=2``: ``POST /v2/alibaba/product/query/selleroffer``)."""
+        ``version=2``: ``POST /v2/alibaba/product/query/selleroffer``). ``filters``: see
+        :class:`AlibabaSearchFilters`."""
         return await self._call(versioned(SELLER_OFFER_SEARCH, SELLER_OFFER_SEARCH_V2, version),
                                 AlibabaSellerOfferSearchRequest(
-            keyword=keyword, begin_page=begin_page, page_size=page_size, filter=filter,
-            sort=sort, out_member_id=out_member_id, price_start=price_start,
-            price_end=price_end, category_id=category_id, country=country,
-            seller_open_id=seller_open_id,
+            keyword=keyword, begin_page=begin_page, page_size=page_size, country=country,
+            seller_open_id=seller_open_id, **filters,
         ))
 
     def iter_search_seller_offers(

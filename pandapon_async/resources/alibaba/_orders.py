@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping, Sequence
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from ..._endpoint import endpoint
 from ...models._limits import LIMITS
@@ -31,7 +31,7 @@ from ...models.alibaba import (
 from ...models.common import Page
 from .._base import Resource, Version, paged, versioned
 
-__all__ = ["AlibabaOrders"]
+__all__ = ["AlibabaOrderOptions", "AlibabaOrders"]
 
 BATCH_SUBMIT_TO_PAY = endpoint(
     "alibaba.orders.batch_submit_to_pay", "POST", "/alibaba/order/batch/submit/to/pay",
@@ -89,6 +89,15 @@ BATCH_CREATE_V2 = endpoint(
     "alibaba.orders.batch_create_v2", "POST", "/v2/alibaba/order/batch/create",
     idempotent=False, request=AlibabaBatchCreateOrderRequest, response=Any,
 )
+
+
+class AlibabaOrderOptions(TypedDict, total=False):
+    """The optional keywords of ``create``, ``batch_create`` and ``batch_create_v2``, sent as
+    given: ``message`` (to the seller), ``shop_promotion_id``, ``trade_type``."""
+
+    message: str | None
+    shop_promotion_id: str | None
+    trade_type: str | None
 
 
 class AlibabaOrders(Resource):
@@ -186,9 +195,7 @@ class AlibabaOrders(Resource):
         cargo: Sequence[AlibabaCargo],
         *,
         flow: str,
-        message: str | None = None,
-        shop_promotion_id: str | None = None,
-        trade_type: str | None = None,
+        **options: Unpack[AlibabaOrderOptions],
     ) -> Any:
         """Create a one-seller order (``POST /alibaba/order/create``). Not idempotent. The
         answer's schema is not public: the raw ``data`` is returned.
@@ -199,8 +206,7 @@ class AlibabaOrders(Resource):
         (``phone`` and ``town_text`` may be ``""``); ``ValueError`` names a missing part.
         """
         return await self._call(CREATE, AlibabaCreateOrderRequest(
-            flow=flow, message=message, shop_promotion_id=shop_promotion_id,
-            trade_type=trade_type, address_param=address, cargo_param_list=cargo,
+            flow=flow, address_param=address, cargo_param_list=cargo, **options,
         ))
 
     async def batch_create(
@@ -209,14 +215,13 @@ class AlibabaOrders(Resource):
         cargo: Sequence[AlibabaCargo],
         *,
         flow: str | None = None,
-        message: str | None = None,
-        shop_promotion_id: str | None = None,
-        trade_type: str | None = None,
+        **options: Unpack[AlibabaOrderOptions],
     ) -> Any:
         """Create orders across different sellers (``POST /alibaba/order/batch/create``). Not
         idempotent; raw ``data`` returned (schema not public)."""
-        return await self._call(BATCH_CREATE, _batch_request(
-            address, cargo, flow, message, shop_promotion_id, trade_type))
+        return await self._call(BATCH_CREATE, AlibabaBatchCreateOrderRequest(
+            flow=flow, address_param=address, cargo_param_list=cargo, **options,
+        ))
 
     async def batch_create_v2(
         self,
@@ -224,17 +229,16 @@ class AlibabaOrders(Resource):
         cargo: Sequence[AlibabaCargo],
         *,
         flow: str,
-        message: str | None = None,
-        shop_promotion_id: str | None = None,
-        trade_type: str | None = None,
+        **options: Unpack[AlibabaOrderOptions],
     ) -> Any:
         """:meth:`batch_create` through the v2 endpoint (``POST /v2/alibaba/order/batch/create``).
 
         A separate method, not ``batch_create(version=2)``: ``flow`` is required there
         (``"general"`` or ``"fenxiaonew"``, never defaulted) where v1 may leave it out.
         """
-        return await self._call(BATCH_CREATE_V2, _batch_request(
-            address, cargo, flow, message, shop_promotion_id, trade_type))
+        return await self._call(BATCH_CREATE_V2, AlibabaBatchCreateOrderRequest(
+            flow=flow, address_param=address, cargo_param_list=cargo, **options,
+        ))
 
     async def page(
         self,
@@ -268,16 +272,3 @@ class AlibabaOrders(Resource):
             max_page_size=LIMITS.order_page_size_max,
         )
 
-
-def _batch_request(
-    address: AlibabaAddress,
-    cargo: Sequence[AlibabaCargo],
-    flow: str | None,
-    message: str | None,
-    shop_promotion_id: str | None,
-    trade_type: str | None,
-) -> AlibabaBatchCreateOrderRequest:
-    return AlibabaBatchCreateOrderRequest(
-        flow=flow, message=message, shop_promotion_id=shop_promotion_id,
-        trade_type=trade_type, address_param=address, cargo_param_list=cargo,
-    )

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from ._cart import TaobaoCart, TaobaoCartLineOptions, TaobaoCartLineV2Options
 from ._goods import TaobaoGoods
 from ._orders import TaobaoOrders
-from ._refunds import TaobaoRefunds
+from ._refunds import TaobaoRefundFilters, TaobaoRefunds
 
 if TYPE_CHECKING:
     from ..._client import PandaPonClient
@@ -19,6 +19,7 @@ __all__ = [
     "TaobaoGoods",
     "TaobaoNamespace",
     "TaobaoOrders",
+    "TaobaoRefundFilters",
     "TaobaoRefunds",
 ]
 

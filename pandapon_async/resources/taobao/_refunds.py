@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from ..._endpoint import endpoint
 from ...models._limits import LIMITS
@@ -21,7 +21,7 @@ from ...models.taobao import (
 )
 from .._base import Resource, Version, paged, versioned
 
-__all__ = ["TaobaoRefunds"]
+__all__ = ["TaobaoRefundFilters", "TaobaoRefunds"]
 
 REFUND_QUERY_LIST = endpoint(
     "taobao.refunds.query_list", "POST", "/open/order/refund/queryList",
@@ -58,6 +58,18 @@ REFUND_DETAIL = endpoint(
 )
 
 
+class TaobaoRefundFilters(TypedDict, total=False):
+    """The filters of :meth:`TaobaoRefunds.iter_list`: those of ``query_list`` (times are epoch
+    ms)."""
+
+    refund_id: str | None
+    purchase_order_id: str | None
+    sales_order_id: str | None
+    refund_status: TaobaoRefundStatus | int | None
+    refund_start_time: int | None
+    refund_end_time: int | None
+
+
 class TaobaoRefunds(Resource):
     """Taobao after-sales (reverse orders). The v1 endpoints are marked *in development*."""
 
@@ -89,21 +101,12 @@ class TaobaoRefunds(Resource):
         page_size: int = 20,
         first_page: int = 1,
         max_pages: int | None = None,
-        refund_id: str | None = None,
-        purchase_order_id: str | None = None,
-        sales_order_id: str | None = None,
-        refund_status: TaobaoRefundStatus | int | None = None,
-        refund_start_time: int | None = None,
-        refund_end_time: int | None = None,
+        **filters: Unpack[TaobaoRefundFilters],
     ) -> AsyncIterator[dict[str, Any]]:
-        """Every reverse order matching the filters, page after page."""
+        """Every reverse order matching the filters, page after page (``filters``: as
+        :meth:`query_list`)."""
         return paged(
-            lambda page_no: self.query_list(
-                page_size=page_size, page_no=page_no, refund_id=refund_id,
-                purchase_order_id=purchase_order_id, sales_order_id=sales_order_id,
-                refund_status=refund_status, refund_start_time=refund_start_time,
-                refund_end_time=refund_end_time,
-            ),
+            lambda page_no: self.query_list(page_size=page_size, page_no=page_no, **filters),
             page_size=page_size, first_page=first_page, max_pages=max_pages,
             max_page_size=LIMITS.taobao_refund_page_size_max,
         )
