@@ -189,8 +189,8 @@ async def test_add_then_update_address(fake: FakePandaPon, client: PandaPonClien
         phone="15068763421") is None
     (address_id,) = set(fake.state.addresses) - before
     await client.foundation.add_or_update_address(
-        version=2, id=str(address_id), name="李四", province="浙江省", city="杭州市", address="新地址",
-        phone="15068763421")
+        id=str(address_id), name="李四", province="浙江省", city="杭州市", address="新地址",
+        phone="15068763421", version=2)
     assert fake.state.addresses[address_id]["name"] == "李四"
     with pytest.raises(ValueError, match="id must be a string of digits"):
         await client.foundation.add_or_update_address(
