@@ -71,7 +71,6 @@ class InboxWorker:
         """Whether the worker is handing messages to the handler."""
         return self._worker is not None and not self._worker.done()
 
-
     async def start(self) -> None:
         """Start the worker (and requeue failed messages if so configured). Idempotent."""
         if self.running:
