@@ -54,13 +54,13 @@ from .journal import Journal, MemoryJournal, SQLiteJournal
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from ._postgres_inbox import PostgresInbox
     from ._redis_limiter import RedisRateLimiter
+    from .callbacks._postgres_inbox import PostgresInbox
 
 # Backends with optional dependencies: imported on first access, so that
 # ``import pandapon_async`` never imports asyncpg or redis.
 _LAZY_EXPORTS = {
-    "PostgresInbox": "._postgres_inbox",
+    "PostgresInbox": ".callbacks._postgres_inbox",
     "RedisRateLimiter": "._redis_limiter",
 }
 

@@ -25,9 +25,9 @@ from opentelemetry.trace import Span, SpanKind, StatusCode
 from . import __version__
 from ._bulk_engine import Outcome, OutcomeStream
 from ._endpoint import find_endpoint
-from ._inbox import InboxStatus
 from ._raw_response import ANSWERS
 from ._telemetry import outcome_of
+from .callbacks._inbox import InboxStatus
 
 __all__ = ["SCOPE", "OtelClientTelemetry", "OtelReceiverTelemetry"]
 

@@ -44,6 +44,15 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _typed_call(endpoint_name: str) -> str:
+    """The method call that sends a registry name: ``search_keywords_v2`` is
+    ``search_keywords(version=2)``."""
+    from pandapon_async.resources import method_for
+
+    method, version = method_for(endpoint_name)
+    return f"`client.{method}({'' if version is None else f'version={version}'})`"
+
+
 def build_table(spec: list[dict[str, Any]], endpoints: dict[str, Any]) -> str:
     rows = [
         "| # | Area | Endpoint | Method | Path | In this library |",
@@ -61,18 +70,18 @@ def build_table(spec: list[dict[str, Any]], endpoints: dict[str, Any]) -> str:
             key = f"{entry['method']} {entry['path']}"
             endpoint = endpoints[key]
             path = f"`{entry['path']}`"
-            status = f"`client.{endpoint.name}()`" + STATUS_NOTES.get(endpoint.status, "")
+            status = _typed_call(endpoint.name) + STATUS_NOTES.get(endpoint.status, "")
         elif entry["path"] and f"{entry['method']} {entry['path']}" in endpoints:
             # Typed from a public client's call, without a documented page.
             endpoint = endpoints[f"{entry['method']} {entry['path']}"]
             path = f"`{entry['path']}`"
-            status = f"`client.{endpoint.name}()`" + STATUS_NOTES.get(endpoint.status, "")
+            status = _typed_call(endpoint.name) + STATUS_NOTES.get(endpoint.status, "")
         else:
             path = "not public"
             status = "`client.call()` only (path not public)"
             twin = V2_TWINS.get(index)
             if twin is not None:
-                status += f"; v2 twin: `client.{endpoints[twin].name}()`"
+                status += f"; v2 twin: {_typed_call(endpoints[twin].name)}"
         rows.append(
             f"| {index + 1} | {_cell(area)} | {_cell(entry['name'])} | {method} | {path} "
             f"| {status} |"

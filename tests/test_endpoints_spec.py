@@ -7,6 +7,7 @@ example request is exactly what the typed method sends.
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
 from collections.abc import Awaitable, Callable, Iterator
@@ -35,7 +36,7 @@ from pandapon_async.models import (
     TaobaoSkuProperty,
     unstructure,
 )
-from pandapon_async.resources import ENDPOINTS
+from pandapon_async.resources import ENDPOINTS, method_for
 
 SPEC: list[dict[str, Any]] = json.loads(
     (Path(__file__).parent / "data" / "endpoints.json").read_text("utf-8")
@@ -109,10 +110,13 @@ def test_declared_status_and_idempotency_follow_the_documentation(entry: dict[st
 def test_typed_method_names_resolve_on_a_client() -> None:
     client = PandaPonClient(Credentials("AK", "SK", "1"), base_url=BASE_URL)
     for endpoint in ENDPOINTS.values():
+        method, version = method_for(endpoint.name)
         target: Any = client
-        for part in endpoint.name.split("."):
+        for part in method.split("."):
             target = getattr(target, part)
         assert callable(target), endpoint.name
+        if version is not None:
+            assert "version" in inspect.signature(target).parameters, endpoint.name
 
 
 # --- example responses -------------------------------------------------------------------------
@@ -392,7 +396,7 @@ async def test_get_endpoints_send_parameters_in_the_query_string() -> None:
     with captured() as sent:
         async with PandaPonClient(Credentials("AK", "SK", "1"), base_url=BASE_URL,
                                   rate_limit=None) as client:
-            await client.taobao.orders.get_logistics_detail_v2("200048859480")
+            await client.taobao.orders.get_logistics_detail("200048859480", version=2)
             await client.taobao.goods.get_product("672991141190")
             await client.alibaba.orders.get_pay_url("2059624776425880794")
             await client.taobao.refunds.get_detail("110000235001")
@@ -421,7 +425,7 @@ async def test_path_parameters_are_quoted_into_the_path() -> None:
 def _method_of(endpoint_name: str) -> Any:
     client = PandaPonClient(Credentials("AK", "SK", "1"), base_url=BASE_URL)
     target: Any = client
-    for part in endpoint_name.split("."):
+    for part in method_for(endpoint_name)[0].split("."):
         target = getattr(target, part)
     return target
 

@@ -118,7 +118,7 @@ async def test_taobao_order_created_paid_shipped_and_refunded() -> None:
         await delivered(fake, receiver)
 
         logistics = await client.taobao.orders.get_logistics_detail(sub_id)
-        logistics_v2 = await client.taobao.orders.get_logistics_detail_v2(sub_id)
+        logistics_v2 = await client.taobao.orders.get_logistics_detail(sub_id, version=2)
         refund = await client.taobao.refunds.get_detail(refund_id)
         detail = await client.call("GET", DETAIL_PATH, params={"purchaseOrderId": order_id})
 

@@ -3,6 +3,7 @@ or field table in tests/data/endpoints.json, through the public API and FakePand
 
 from __future__ import annotations
 
+import functools
 import inspect
 import json
 from collections.abc import AsyncIterator, Iterator
@@ -225,7 +226,7 @@ async def test_image_search_sends_the_image_as_documented(
     assert _fields(_entry("POST", "/alibaba/product/image/query"))["imageBase64"]["required"]
     await client.alibaba.goods.search_image(image_base64=b"\xff\xd8\xff",
                                             image_address="https://x/y.jpg")
-    await client.alibaba.goods.search_image_v2(image_base64="/9j/4AAQ")
+    await client.alibaba.goods.search_image(image_base64="/9j/4AAQ", version=2)
     sent = _sent(fake, "/alibaba/product/image/query") + _sent(
         fake, "/v2/alibaba/product/image/query")
     assert [body["imageBase64"] for body in sent] == ["/9j/", "/9j/4AAQ"]
@@ -461,7 +462,7 @@ async def test_v1_logistics_detail_has_the_documented_parts(
     fake.taobao.pay(order.purchase_order_id)
     fake.taobao.ship(order.purchase_order_id)  # an unshipped order reports no package
     for read in (client.taobao.orders.get_logistics_detail,
-                 client.taobao.orders.get_logistics_detail_v2):
+                 functools.partial(client.taobao.orders.get_logistics_detail, version=2)):
         detail = await read(sub_id)
         package = detail.pnm_logistics_details[0]
         assert package.logistics_partner and package.logistics_goods

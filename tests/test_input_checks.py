@@ -121,7 +121,7 @@ def test_required_empty_lists_survive_a_round_trip() -> None:
     (lambda c: c.alibaba.orders.get_detail(""), "order_id"),
     (lambda c: c.alibaba.orders.get_detail("  "), "order_id"),
     (lambda c: c.alibaba.orders.get_pay_url("12a"), "order_id"),
-    (lambda c: c.alibaba.orders.get_pay_url_v2("１２"), "order_id"),
+    (lambda c: c.alibaba.orders.get_pay_url("１２", version=2), "order_id"),
     (lambda c: c.alibaba.orders.batch_submit_to_pay(["2059624776425880794", "x1"]), "order_ids"),
     (lambda c: c.taobao.goods.get_product(""), "item_id"),
     (lambda c: c.taobao.goods.get_product("   "), "item_id"),

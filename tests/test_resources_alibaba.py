@@ -106,7 +106,7 @@ async def test_cancel_and_cancel_v2_cancel_unpaid_orders(
 ) -> None:
     first, second = fake.create_alibaba_orders(2)
     assert await client.alibaba.orders.cancel(first, "不想要了", remark="test") is True
-    assert await client.alibaba.orders.cancel_v2(second, "不想要了") is True
+    assert await client.alibaba.orders.cancel(second, "不想要了", version=2) is True
     assert fake.order_status(first) == fake.order_status(second) == "cancel"
     assert _sent(fake, "/alibaba/order/cancel")[0] == {
         "webSite": "1688", "orderId": int(first), "cancelReason": "不想要了", "remark": "test"}
@@ -119,7 +119,7 @@ async def test_pay_url_for_unpaid_and_paid_orders(
     await client.alibaba.orders.batch_submit_to_pay([paid])
     link = await client.alibaba.orders.get_pay_url(unpaid)
     assert link.order_id == unpaid and link.pay_url
-    refused = await client.alibaba.orders.get_pay_url_v2(paid)
+    refused = await client.alibaba.orders.get_pay_url(paid, version=2)
     assert refused.cant_pay_order_list == [paid]
 
 
@@ -177,20 +177,20 @@ async def test_goods_detail_and_searches(fake: FakePandaPon, client: PandaPonCli
     page = await client.alibaba.goods.search_keywords("", page_size=5)
     assert page.total_records == len(fake.state.catalog.alibaba_offers)
     everything = [item async for item in client.alibaba.goods.iter_search_keywords(
-        "", page_size=5, v2=True)]
+        "", page_size=5, version=2)]
     assert len(everything) == page.total_records
 
     by_image = await client.alibaba.goods.search_image(
         image_base64=b"\xff\xd8\xff\xe0", image_address="https://x/y.jpg")
     assert by_image.items
-    assert (await client.alibaba.goods.search_image_v2(image_base64="/9j/4AAQ")).items
+    assert (await client.alibaba.goods.search_image(image_base64="/9j/4AAQ", version=2)).items
     with pytest.raises(ValueError, match="image_base64"):
         await client.alibaba.goods.search_image(image_base64="")
 
     shop = await client.alibaba.goods.search_seller_offers(offer.seller_open_id)
     assert shop.items
     shop_v2 = [o async for o in client.alibaba.goods.iter_search_seller_offers(
-        offer.seller_open_id, page_size=1, v2=True, max_pages=2)]
+        offer.seller_open_id, page_size=1, version=2, max_pages=2)]
     assert 1 <= len(shop_v2) <= 2
 
     related = [o async for o in client.alibaba.goods.iter_related(
@@ -224,8 +224,8 @@ async def test_refund_create_v2(fake: FakePandaPon, client: PandaPonClient) -> N
     (order_id,) = fake.create_alibaba_orders(1)
     await client.alibaba.orders.batch_submit_to_pay([order_id])
     detail = await client.alibaba.orders.get_detail(order_id)
-    created = await client.alibaba.refunds.create_v2(
-        order_id, order_entry_ids=[detail.product_items[0].sub_item_id],
+    created = await client.alibaba.refunds.create(
+        order_id, version=2, order_entry_ids=[detail.product_items[0].sub_item_id],
         dispute_request="refund", apply_payment=500, apply_carriage=0,
         apply_reason_id="20006", description="不想要了", goods_status="notReceived")
     assert created.refund_id

@@ -67,7 +67,7 @@ async def test_product_detail_source_and_batch_check(
     item = fake.state.catalog.taobao_items[0]
     product = await client.taobao.goods.get_product(str(item.item_id))
     assert product.item_id == str(item.item_id) and product.mp_id == item.mp_id
-    assert (await client.taobao.goods.get_product_v2(item.item_map_id)).title == item.title
+    assert (await client.taobao.goods.get_product(item.item_map_id, version=2)).title == item.title
     source = await client.taobao.goods.get_source_product(str(item.item_id), language="vi")
     assert source.item_id == str(item.item_id)
     with pytest.raises(NotFoundError):
@@ -115,7 +115,7 @@ async def test_create_order_sends_json_text_and_returns_the_order(
     sub_id = created["subPurchaseOrderIds"][0]
     logistics = await client.taobao.orders.get_logistics_detail(sub_id)
     assert isinstance(logistics.pnm_logistics_details, list)
-    logistics_v2 = await client.taobao.orders.get_logistics_detail_v2(sub_id)
+    logistics_v2 = await client.taobao.orders.get_logistics_detail(sub_id, version=2)
     assert logistics_v2.purchase_order_outer_id is not None
 
     link = await client.taobao.orders.get_im_link("672991141190")
@@ -153,7 +153,7 @@ async def test_reverse_order_lifecycle(fake: FakePandaPon, client: PandaPonClien
 
     cancelled = await client.taobao.refunds.cancel(refund_id)
     assert cancelled.cancel_success is True
-    assert (await client.taobao.refunds.cancel_v2(refund_id)).cancel_success is False
+    assert (await client.taobao.refunds.cancel(refund_id, version=2)).cancel_success is False
     assert [r.path for r in fake.requests if "/cancel/" in r.path] == [
         f"/open/order/refund/cancel/{refund_id}", f"/v2/taobao/order/refund/cancel/{refund_id}"]
 
@@ -188,9 +188,9 @@ async def test_add_then_update_address(fake: FakePandaPon, client: PandaPonClien
         name="张三", province="浙江省", city="杭州市", district="余杭区", address="测试地址",
         phone="15068763421") is None
     (address_id,) = set(fake.state.addresses) - before
-    await client.foundation.add_or_update_address_v2(
+    await client.foundation.add_or_update_address(
         id=str(address_id), name="李四", province="浙江省", city="杭州市", address="新地址",
-        phone="15068763421")
+        phone="15068763421", version=2)
     assert fake.state.addresses[address_id]["name"] == "李四"
     with pytest.raises(ValueError, match="id must be a string of digits"):
         await client.foundation.add_or_update_address(
@@ -213,8 +213,8 @@ async def test_freight_preview_booking_and_tracking(
 
     preview = await client.logistics.preview_order_freight(
         OVERSEAS, [RenderItem(**line, freight_info=freight)])
-    preview_v2 = await client.logistics.preview_order_freight_v2(
-        OVERSEAS, [RenderItem(**line, freight_info=freight)])
+    preview_v2 = await client.logistics.preview_order_freight(
+        OVERSEAS, [RenderItem(**line, freight_info=freight)], version=2)
     assert preview["renderId"] != preview_v2["renderId"]
 
     booking = await client.logistics.book_freight(

@@ -7,22 +7,13 @@ keys are kept in ``extra``; an absent key is :data:`MISSING`, a ``null`` one is 
 
 from __future__ import annotations
 
-from ._base import (
-    MISSING,
-    Missing,
-    MissingType,
-    Model,
-    Request,
-    converter,
-    fen_to_yuan,
-    is_missing,
-    structure,
-    unstructure,
-    validate_request,
-    yuan_to_fen,
-)
+from ._checks import validate_request
+from ._converter import converter
+from ._fields import MISSING, Missing, MissingType, Model, Request, is_missing
 from ._limits import LIMITS, Limits
+from ._money import fen_to_yuan, yuan_to_fen
 from ._time import parse_alibaba_time
+from ._wire import structure, unstructure
 from .alibaba import *  # noqa: F403
 from .alibaba import __all__ as _alibaba_all
 from .common import Envelope, Page

@@ -9,7 +9,8 @@ from typing import Any, Generic, TypeVar, get_args, get_origin
 
 import attrs
 
-from ._base import MISSING, Missing, Model, converter, field
+from ._converter import converter
+from ._fields import MISSING, Missing, Model, field
 
 __all__ = ["Envelope", "Page"]
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import attrs
 
-from ._base import Request, optional, required
+from ._fields import Request, optional, required
 
 __all__ = [
     "AddressRequest",

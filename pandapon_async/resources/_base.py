@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from .._endpoint import Endpoint
 from ..models._base import MISSING, Request
@@ -12,10 +12,13 @@ from ..models.common import Page
 if TYPE_CHECKING:
     from .._client import PandaPonClient
 
-__all__ = ["Resource", "iterate_pages"]
+__all__ = ["Resource", "Version", "check_version", "iterate_pages", "paged", "versioned"]
 
 T = TypeVar("T")
 ResponseT = TypeVar("ResponseT")
+
+Version = Literal[1, 2]
+"""Which documented endpoint a method with a ``version=`` keyword calls (1, the default, or 2)."""
 
 
 class Resource:
@@ -30,6 +33,19 @@ class Resource:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} of {self._client!r}>"
+
+
+def check_version(version: Version) -> Version:
+    """``version`` itself, or ``ValueError`` (nothing sent) when it is not 1 or 2."""
+    if isinstance(version, bool) or version not in (1, 2):
+        raise ValueError(f"version must be 1 or 2, got {version!r}")
+    return version
+
+
+def versioned(v1: Endpoint[ResponseT], v2: Endpoint[ResponseT], version: Version
+              ) -> Endpoint[ResponseT]:
+    """The endpoint ``version=`` picks, where v1 and v2 take the same request."""
+    return v1 if check_version(version) == 1 else v2
 
 
 def check_page_args(page_size: int, first_page: int, max_page_size: int | None) -> None:
@@ -71,5 +87,14 @@ async def iterate_pages(
         page_no += 1
 
 
-def drop_none(**values: Any) -> dict[str, Any]:
-    return {k: v for k, v in values.items() if v is not None}
+def paged(
+    fetch: Callable[[int], Awaitable[Page[T]]],
+    *,
+    page_size: int,
+    first_page: int,
+    max_pages: int | None,
+    max_page_size: int | None,
+) -> AsyncIterator[T]:
+    """Check the paging arguments now (nothing sent on bad ones), then iterate lazily."""
+    check_page_args(page_size, first_page, max_page_size)
+    return iterate_pages(fetch, first_page=first_page, page_size=page_size, max_pages=max_pages)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .._endpoint import endpoint
 from ..models.logistics import AddressRequest
-from ._base import Resource
+from ._base import Resource, Version, versioned
 
 __all__ = ["FoundationNamespace"]
 
@@ -32,27 +32,13 @@ class FoundationNamespace(Resource):
         phone: str,
         district: str | None = None,
         id: str | None = None,
+        version: Version = 1,
     ) -> None:
-        """Add an address, or update address ``id`` (``POST /open/address/addOrUpdate``). The
-        platform answers with no data. Not idempotent (adding twice adds two)."""
-        await self._call(ADDRESS_ADD_OR_UPDATE, AddressRequest(
-            id=id, name=name, province=province, city=city, district=district, address=address,
-            phone=phone,
-        ))
-
-    async def add_or_update_address_v2(
-        self,
-        *,
-        name: str,
-        province: str,
-        city: str,
-        address: str,
-        phone: str,
-        district: str | None = None,
-        id: str | None = None,
-    ) -> None:
-        """:meth:`add_or_update_address` through v2 (``POST /v2/open/address/addOrUpdate``)."""
-        await self._call(ADDRESS_ADD_OR_UPDATE_V2, AddressRequest(
+        """Add an address, or update address ``id`` (``POST /open/address/addOrUpdate``;
+        ``version=2``: ``POST /v2/open/address/addOrUpdate``). The platform answers with no
+        data. Not idempotent (adding twice adds two)."""
+        await self._call(versioned(ADDRESS_ADD_OR_UPDATE, ADDRESS_ADD_OR_UPDATE_V2, version),
+                         AddressRequest(
             id=id, name=name, province=province, city=city, district=district, address=address,
             phone=phone,
         ))

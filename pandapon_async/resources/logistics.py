@@ -23,7 +23,7 @@ from ..models.logistics import (
     TmallOrderInfo,
     UpdateLogisticInfoRequest,
 )
-from ._base import Resource
+from ._base import Resource, Version, versioned
 
 __all__ = ["LogisticsNamespace"]
 
@@ -53,20 +53,17 @@ class LogisticsNamespace(Resource):
     """``client.logistics``: overseas freight estimates, bookings, domestic tracking numbers."""
 
     async def preview_order_freight(
-        self, receiver_address: FreightReceiverAddress, render_items: Sequence[RenderItem]
+        self,
+        receiver_address: FreightReceiverAddress,
+        render_items: Sequence[RenderItem],
+        *,
+        version: Version = 1,
     ) -> Any:
         """Overseas freight of an order, per item and service
-        (``POST /open/pp/logistics/orderRenderFreight``)."""
-        return await self._call(ORDER_FREIGHT, OrderFreightRequest(
-            receiver_address=receiver_address, render_items=render_items,
-        ))
-
-    async def preview_order_freight_v2(
-        self, receiver_address: FreightReceiverAddress, render_items: Sequence[RenderItem]
-    ) -> Any:
-        """:meth:`preview_order_freight` through v2
-        (``POST /v2/open/pp/logistics/orderRenderFreight``)."""
-        return await self._call(ORDER_FREIGHT_V2, OrderFreightRequest(
+        (``POST /open/pp/logistics/orderRenderFreight``; ``version=2``:
+        ``POST /v2/open/pp/logistics/orderRenderFreight``)."""
+        return await self._call(versioned(ORDER_FREIGHT, ORDER_FREIGHT_V2, version),
+                                OrderFreightRequest(
             receiver_address=receiver_address, render_items=render_items,
         ))
 
@@ -81,7 +78,7 @@ class LogisticsNamespace(Resource):
         receiver_address: FreightReceiverAddress | None = None,
     ) -> Any:
         """Overseas freight estimate of one item
-        (``POST /v2/open/pp/logistics/itemLogisticsPrice``).
+        (``POST /v2/open/pp/logistics/itemLogisticsPrice``; documented in v2 only).
 
         ``currency`` (e.g. ``"CNY"``) and ``price`` (the item's unit price in that currency,
         decimal text such as ``"12.50"``) are required by the documented field table; the

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .._callback_message import ORDER_BUYER_REFUND
+from ..callbacks import ORDER_BUYER_REFUND
+from ._alibaba_views import order_event_body
 from ._validation import FakeAPIError
 
 if TYPE_CHECKING:
-    from ._state import AlibabaRefund, FakeState
+    from ._orders import AlibabaRefund
+    from ._state import FakeState
 
 __all__ = ["move_refund", "refund_event"]
 
@@ -33,7 +35,7 @@ _MOVES: dict[str, frozenset[str]] = {
 def refund_event(state: FakeState, refund: AlibabaRefund) -> None:
     """The refund message: the order's status body, naming the refund and its status."""
     order = state.alibaba_order(refund.order_id)
-    body = {"refundId": refund.refund_id, **state.callback_body(order),
+    body = {"refundId": refund.refund_id, **order_event_body(order),
             "refundStatus": refund.status}
     state.emit(ORDER_BUYER_REFUND, body, PLATFORM)
 

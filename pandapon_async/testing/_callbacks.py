@@ -10,8 +10,8 @@ from typing import Any
 
 import aiohttp
 
-from .._callback_message import ORDER_STATUS_TYPES, REFUND_TYPES, with_platform_prefix
 from .._signing import compute_callback_signature
+from ..callbacks import ORDER_STATUS_TYPES, REFUND_TYPES, with_platform_prefix
 from ._clock import Deadline, FakeClock
 from ._records import CallbackDelivery
 

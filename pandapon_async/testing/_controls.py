@@ -21,9 +21,9 @@ from typing import Any, Literal, TypeVar
 
 from . import _alibaba_state as alibaba
 from . import _taobao_state as taobao
-from ._routes import Handler
+from ._alibaba_views import buyer_view
+from ._routes import UNPUBLISHED_TAOBAO_ENDPOINTS, Handler
 from ._state import FakeState
-from ._taobao_routes import UNPUBLISHED_TAOBAO_ENDPOINTS
 from ._validation import FakeAPIError
 
 __all__ = ["AlibabaControls", "TaobaoControls", "UnpublishedTaobaoEndpoint"]
@@ -135,7 +135,7 @@ class AlibabaControls:
     def detail(self, order_id: str | int) -> dict[str, Any]:
         """The order as ``/alibaba/order/detail`` answers it (buyer view)."""
         order = _call(self._state.alibaba_order, _identifier(order_id, "order_id"))
-        return self._state.buyer_view(order)
+        return buyer_view(order)
 
     def refund_status(self, refund_id: str) -> str:
         """The refund's status as ``/alibaba/refund/info`` reports it."""

@@ -4,156 +4,42 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime, timedelta, timezone
-from functools import lru_cache
-from typing import Any
-
-import attrs
+from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 from . import _taobao_state
+from ._alibaba_views import buyer_view, order_event_body
 from ._catalog import AlibabaOffer, AlibabaSku, Catalog, TaobaoItem
+from ._orders import (
+    BUYER_SUFFIX,
+    AlibabaOrder,
+    AlibabaOrderItem,
+    AlibabaRefund,
+    TaobaoOrder,
+    TaobaoRefund,
+)
 from ._validation import FakeAPIError
 
-__all__ = ["AlibabaOrder", "FakeState", "fen_to_yuan", "format_1688_time"]
+__all__ = ["FakeState"]
 
-# 1688 order ids end with the buyer's member suffix (the documented ids all end in 880794).
-BUYER_SUFFIX = "880794"
 PAY_FAIL_STATE = "订单状态不允许支付"
 PAY_FAIL_UNKNOWN = "订单不存在"
 PAY_FAIL_CREDIT = "账户额度不足"
-_CHINA = timezone(timedelta(hours=8))
 PAYABLE = "waitbuyerpay"
 PAID_STATES = frozenset({"waitsellersend", "waitbuyerreceive", "confirm_goods", "success"})
-# The sister platform's order-status names for callback bodies.
-_CALLBACK_STATUS = {
-    "waitbuyerpay": "WAITING_FOR_PAYMENT",
-    "waitsellersend": "WAITING_FOR_SENT",
-    "waitbuyerreceive": "WAITING_FOR_RECEIVE",
-    "confirm_goods": "CONFIRM_GOODS",
-    "success": "SUCCESS",
-    "cancel": "CANCEL",
-    "terminated": "TERMINATED",
-}
 
 Emit = Callable[[str, dict[str, Any], int], None]
-
-
-def fen_to_yuan(fen: int) -> float:
-    return round(fen / 100.0, 2)
-
-
-@lru_cache(maxsize=4096)
-def format_1688_time(epoch: float | None) -> str | None:
-    """1688's time format, e.g. ``20170913231727000+0800``."""
-    if epoch is None:
-        return None
-    moment = datetime.fromtimestamp(epoch, _CHINA)
-    return moment.strftime("%Y%m%d%H%M%S") + f"{moment.microsecond // 1000:03d}+0800"
-
-
-def format_plain_time(epoch: float | None) -> str | None:
-    if epoch is None:
-        return None
-    return datetime.fromtimestamp(epoch, _CHINA).strftime("%Y-%m-%d %H:%M:%S")
-
-
-@attrs.define
-class AlibabaOrderItem:
-    sub_item_id: str
-    offer: AlibabaOffer
-    sku: AlibabaSku
-    quantity: int
-    price_fen: int
-    received: bool = False
-    refund_status: str | None = None
-
-
-@attrs.define
-class AlibabaOrder:
-    order_id: str
-    status: str
-    seller_open_id: str
-    company_name: str
-    items: list[AlibabaOrderItem]
-    shipping_fee_fen: int
-    create_time: float
-    address: dict[str, Any]
-    flow: str = "general"
-    message: str | None = None
-    pay_time: float | None = None
-    ship_time: float | None = None
-    receive_time: float | None = None
-    close_reason: str | None = None
-    refund_status: str | None = None
-    refund_fen: int = 0
-    logistics_bill_no: str | None = None
-    logistics_company_name: str = "顺丰速运"
-
-    @property
-    def product_fen(self) -> int:
-        return sum(item.price_fen * item.quantity for item in self.items)
-
-    @property
-    def total_fen(self) -> int:
-        return self.product_fen + self.shipping_fee_fen
-
-
-@attrs.define
-class AlibabaRefund:
-    refund_id: str
-    order_id: str
-    entry_ids: list[str]
-    apply_payment: int
-    apply_carriage: int
-    apply_reason_id: int
-    description: str
-    dispute_request: str
-    goods_status: str
-    create_time: float
-    status: str = "waitselleragree"
-    freight_bill: str | None = None
-    logistics_company_no: str | None = None
-
-
-@attrs.define
-class TaobaoOrder:
-    purchase_order_id: str
-    status: int
-    lines: list[dict[str, Any]]
-    receiver: dict[str, Any]
-    purchase_amount: int
-    create_time: float
-    seller_order_number: str | None = None
-    order_source: str | None = None
-    warehouse_name: str | None = None
-    warehouse_address: str | None = None
-    pay_time: float | None = None
-    ship_time: float | None = None
-    close_reason: str | None = None
-    logistics_company_name: str | None = None
-    logistics_company_code: str | None = None
-    tracking_number: str | None = None
-
-
-@attrs.define
-class TaobaoRefund:
-    refund_id: str
-    purchase_order_id: str
-    sub_purchase_order_id: str
-    line: dict[str, Any]
-    refund_type: int
-    goods_status: int
-    create_time: float
-    status: int = 10
-    logistics_no: str | None = None
-    logistics_company_code: str | None = None
-    buyer_phone: str | None = None
-    messages: list[str] = attrs.Factory(list)
-    refuse_reason: str | None = None
-
-
+_Record = TypeVar("_Record")
 # Refund states after which a sub-order may be refunded anew: refunded, refused, closed.
 _REFUND_FINISHED: frozenset[int] = frozenset({100, -10, -20})
+
+
+def _look_up(table: Mapping[str, _Record], key: object, not_found: str) -> _Record:
+    """``table[key]`` (the key as text, trimmed), or the platform's 404 naming what is missing."""
+    found = table.get(str(key).strip())
+    if found is None:
+        raise FakeAPIError(404, f"{not_found}: {key}")
+    return found
 
 
 class FakeState:
@@ -244,7 +130,7 @@ class FakeState:
             message=message,
         )
         self.alibaba_orders[order.order_id] = order
-        self.emit("ORDER_CREATE", self.callback_body(order), 1)
+        self.emit("ORDER_CREATE", order_event_body(order), 1)
         return order
 
     def create_alibaba_orders(self, count: int, amount_fen: int) -> list[str]:
@@ -264,10 +150,7 @@ class FakeState:
                 "townText": "", "address": "仓前街道欧美金融城2幢1103"}
 
     def alibaba_order(self, order_id: object) -> AlibabaOrder:
-        order = self.alibaba_orders.get(str(order_id).strip())
-        if order is None:
-            raise FakeAPIError(404, f"订单不存在 (order not found): {order_id}")
-        return order
+        return _look_up(self.alibaba_orders, order_id, "订单不存在 (order not found)")
 
     def batch_pay(self, order_ids: list[str]) -> dict[str, Any]:
         success: list[str] = []
@@ -292,7 +175,7 @@ class FakeState:
         order.pay_time = self.clock()
         self.paid_total_fen += order.total_fen
         self.payment_counts[order.order_id] = self.payment_counts.get(order.order_id, 0) + 1
-        self.emit("ORDER_PAY_SUCCESS", self.callback_body(order), 1)
+        self.emit("ORDER_PAY_SUCCESS", order_event_body(order), 1)
 
     def cancel_alibaba_order(self, order_id: str, reason: str) -> AlibabaOrder:
         order = self.alibaba_order(order_id)
@@ -302,7 +185,7 @@ class FakeState:
                 "orders can be cancelled)")
         order.status = "cancel"
         order.close_reason = reason
-        self.emit("ORDER_CANCEL", self.callback_body(order), 1)
+        self.emit("ORDER_CANCEL", order_event_body(order), 1)
         return order
 
     def ship_alibaba_order(self, order_id: str, company: str | None = None,
@@ -315,7 +198,7 @@ class FakeState:
         order.logistics_bill_no = tracking_number or f"SF{self.rng.randrange(10**12, 10**13)}"
         if company is not None:
             order.logistics_company_name = company
-        self.emit("ORDER_BUYER_VIEW_ANNOUNCE_SENDGOODS", self.callback_body(order), 1)
+        self.emit("ORDER_BUYER_VIEW_ANNOUNCE_SENDGOODS", order_event_body(order), 1)
         return order
 
     def receive_alibaba_goods(self, order_id: str, entry_ids: list[str]) -> dict[str, Any]:
@@ -333,7 +216,7 @@ class FakeState:
         if all(item.received for item in order.items):
             order.status = "confirm_goods"
             order.receive_time = self.clock()
-            self.emit("ORDER_BUYER_VIEW_ORDER_COMFIRM_RECEIVEGOODS", self.callback_body(order), 1)
+            self.emit("ORDER_BUYER_VIEW_ORDER_COMFIRM_RECEIVEGOODS", order_event_body(order), 1)
         return {"success": True, "errorInfo": "", "errorCode": ""}
 
     def change_alibaba_price(self, order_id: str, total_fen: int) -> AlibabaOrder:
@@ -345,7 +228,7 @@ class FakeState:
         for item in order.items:
             item.price_fen = product_fen // quantity
         order.shipping_fee_fen = total_fen - sum(i.price_fen * i.quantity for i in order.items)
-        self.emit("1688_ORDER_BUYER_VIEW_ORDER_PRICE_MODIFY", self.buyer_view(order), 1)
+        self.emit("1688_ORDER_BUYER_VIEW_ORDER_PRICE_MODIFY", buyer_view(order), 1)
         return order
 
     def create_alibaba_refund(self, order_id: str, payload: Mapping[str, Any]) -> AlibabaRefund:
@@ -376,141 +259,11 @@ class FakeState:
         for entry in entries:
             by_id[entry].refund_status = "waitselleragree"
         self.emit("ORDER_BUYER_VIEW_ORDER_BUYER_REFUND",
-                  {"refundId": refund_id, **self.callback_body(order)}, 1)
+                  {"refundId": refund_id, **order_event_body(order)}, 1)
         return refund
 
     def alibaba_refund(self, refund_id: object) -> AlibabaRefund:
-        refund = self.alibaba_refunds.get(str(refund_id).strip())
-        if refund is None:
-            raise FakeAPIError(404, f"售后单不存在 (refund not found): {refund_id}")
-        return refund
-
-    def callback_body(self, order: AlibabaOrder) -> dict[str, Any]:
-        """The sister platform's order-event body (PandaPon's own is not public)."""
-        return {
-            "orderId": order.order_id,
-            "orderNo": order.order_id,
-            "orderStatus": _CALLBACK_STATUS.get(order.status, order.status.upper()),
-            "payStatus": 2 if order.pay_time is not None else 1,
-            "totalAmount": order.total_fen,
-            "shippingFee": order.shipping_fee_fen,
-            "productAmount": order.product_fen,
-            "refundAmount": order.refund_fen,
-            "refundStatus": order.refund_status,
-            "closeReason": order.close_reason,
-            "tbCreateTime": format_plain_time(order.create_time),
-            "payTime": format_plain_time(order.pay_time),
-        }
-
-    def buyer_view(self, order: AlibabaOrder) -> dict[str, Any]:
-        """The 1688 buyer-view order detail (amounts in yuan, 1688 time format)."""
-        address = order.address
-        paid = order.pay_time is not None
-        return {
-            "baseInfo": {
-                "id": int(order.order_id),
-                "idOfStr": order.order_id,
-                "businessType": "cb",
-                "buyerID": "b2b-2209876543210" + BUYER_SUFFIX,
-                "buyerLoginId": "pandapon_buyer",
-                "sellerID": order.seller_open_id,
-                "sellerLoginId": order.company_name,
-                "createTime": format_1688_time(order.create_time),
-                "modifyTime": format_1688_time(order.receive_time or order.ship_time
-                                               or order.pay_time or order.create_time),
-                "payTime": format_1688_time(order.pay_time),
-                "allDeliveredTime": format_1688_time(order.ship_time),
-                "receivingTime": format_1688_time(order.receive_time),
-                "status": order.status,
-                "refundStatus": order.refund_status,
-                "refund": fen_to_yuan(order.refund_fen),
-                "totalAmount": fen_to_yuan(order.total_fen),
-                "sumProductPayment": fen_to_yuan(order.product_fen),
-                "shippingFee": fen_to_yuan(order.shipping_fee_fen),
-                "discount": 0,
-                "currency": "CNY",
-                "tradeType": "50060",
-                "flowTemplateCode": "assureTrade",
-                "closeReason": order.close_reason,
-                "remark": order.message,
-                "buyerContact": {"name": "pandapon_buyer", "imInPlatform": "pandapon_buyer",
-                                 "phone": "", "mobile": "18720122943"},
-                "sellerContact": {"name": order.company_name,
-                                  "companyName": order.company_name,
-                                  "imInPlatform": order.company_name, "mobile": ""},
-                "receiverInfo": {
-                    "toFullName": address.get("fullName"),
-                    "toMobile": address.get("mobile"),
-                    "toPhone": address.get("phone"),
-                    "toPost": address.get("postCode"),
-                    "toArea": " ".join(str(address.get(key) or "") for key in (
-                        "provinceText", "cityText", "areaText")).strip(),
-                    "address": address.get("address"),
-                    "toDivisionCode": address.get("districtCode"),
-                },
-            },
-            "productItems": [
-                {
-                    "subItemID": int(item.sub_item_id),
-                    "subItemIDString": item.sub_item_id,
-                    "productID": item.offer.offer_id,
-                    "skuID": item.sku.sku_id,
-                    "specId": item.sku.spec_id,
-                    "name": item.offer.subject,
-                    "quantity": item.quantity,
-                    "price": fen_to_yuan(item.price_fen),
-                    "itemAmount": fen_to_yuan(item.price_fen * item.quantity),
-                    "unit": "件",
-                    "status": "success" if item.received else order.status,
-                    "refundStatus": item.refund_status,
-                    "refund": 0,
-                    "type": "common",
-                    "productImgUrl": [f"https://cbu01.alicdn.com/img/ibank/{item.offer.offer_id}.jpg"],
-                    "productSnapshotUrl": f"https://trade.1688.com/order/offer_snapshot.htm?order_entry_id={item.sub_item_id}",
-                    "skuInfos": [{"name": "颜色", "value": item.sku.colour}],
-                    "gmtCreate": format_1688_time(order.create_time),
-                    "gmtModified": format_1688_time(order.create_time),
-                }
-                for item in order.items
-            ],
-            "nativeLogistics": {
-                "contactPerson": address.get("fullName"),
-                "mobile": address.get("mobile"),
-                "telephone": address.get("phone"),
-                "zip": address.get("postCode"),
-                "province": address.get("provinceText"),
-                "city": address.get("cityText"),
-                "area": address.get("areaText"),
-                "town": address.get("townText"),
-                "address": address.get("address"),
-                "areaCode": address.get("districtCode"),
-                "logisticsItems": [] if order.logistics_bill_no is None else [{
-                    "id": int(order.order_id[:12]),
-                    "deliveredTime": format_1688_time(order.ship_time),
-                    "logisticsCode": f"LP00{order.order_id[-8:]}",
-                    "type": "0",
-                    "status": "alreadysend",
-                    "logisticsCompanyId": 7,
-                    "logisticsCompanyName": order.logistics_company_name,
-                    "logisticsBillNo": order.logistics_bill_no,
-                    "subItemIds": ",".join(item.sub_item_id for item in order.items),
-                }],
-            },
-            "tradeTerms": [{
-                "payStatus": "2" if paid else "1",
-                "payTime": format_1688_time(order.pay_time),
-                "payWay": "13",
-                "payWayDesc": "跨境宝",
-                "phasAmount": fen_to_yuan(order.total_fen),
-                "phase": 1,
-                "cardPay": False,
-                "expressPay": False,
-            }],
-            "guaranteesTerms": {"assuranceInfo": "", "assuranceType": "",
-                                "qualityAssuranceType": ""},
-            "orderRateInfo": {"buyerRateStatus": 5, "sellerRateStatus": 5},
-            "orderBizInfo": {"odsCyd": False, "creditOrder": False, "dropshipping": False},
-        }
+        return _look_up(self.alibaba_refunds, refund_id, "售后单不存在 (refund not found)")
 
     # -- carts and addresses -------------------------------------------------------------------
 
@@ -574,16 +327,10 @@ class FakeState:
         return order
 
     def taobao_order(self, order_id: object) -> TaobaoOrder:
-        order = self.taobao_orders.get(str(order_id).strip())
-        if order is None:
-            raise FakeAPIError(404, f"订单不存在 (order not found): {order_id}")
-        return order
+        return _look_up(self.taobao_orders, order_id, "订单不存在 (order not found)")
 
     def taobao_sub_order(self, sub_id: object) -> tuple[TaobaoOrder, dict[str, Any]]:
-        found = self.taobao_sub_orders.get(str(sub_id).strip())
-        if found is None:
-            raise FakeAPIError(404, f"子订单不存在 (sub-order not found): {sub_id}")
-        return found
+        return _look_up(self.taobao_sub_orders, sub_id, "子订单不存在 (sub-order not found)")
 
     def create_taobao_refund(self, sub_id: str, refund_type: int, goods_status: int
                              ) -> TaobaoRefund:
@@ -603,10 +350,7 @@ class FakeState:
         return refund
 
     def taobao_refund(self, refund_id: object) -> TaobaoRefund:
-        refund = self.taobao_refunds.get(str(refund_id).strip())
-        if refund is None:
-            raise FakeAPIError(404, f"逆向单不存在 (refund not found): {refund_id}")
-        return refund
+        return _look_up(self.taobao_refunds, refund_id, "逆向单不存在 (refund not found)")
 
     def now_utc(self) -> datetime:
         return datetime.fromtimestamp(self.clock(), UTC)

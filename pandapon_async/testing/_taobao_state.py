@@ -10,17 +10,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .._callback_message import (
+from ..callbacks import (
     ORDER_BUYER_REFUND,
     ORDER_CANCEL,
     ORDER_PAY_SUCCESS,
     ORDER_SHIPPED,
     TAOBAO_PRICE_MODIFY,
 )
+from ._orders import format_plain_time as _time
 from ._validation import FakeAPIError
 
 if TYPE_CHECKING:
-    from ._state import FakeState, TaobaoOrder, TaobaoRefund
+    from ._orders import TaobaoOrder, TaobaoRefund
+    from ._state import FakeState
 
 __all__ = [
     "AWAITING_PAYMENT",
@@ -60,13 +62,6 @@ _CALLBACK_STATUS = {
 }
 DEFAULT_COMPANY = "圆通速递"
 DEFAULT_COMPANY_CODE = "YTO"
-
-
-def _time(epoch: float | None) -> str | None:
-    # Imported here: _state imports this module (its Taobao orders push through it).
-    from ._state import format_plain_time
-
-    return format_plain_time(epoch)
 
 
 def refunded_fen(state: FakeState, order: TaobaoOrder) -> int:

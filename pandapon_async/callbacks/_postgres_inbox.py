@@ -20,10 +20,12 @@ from typing import TYPE_CHECKING, Any, Final, Self
 from ._inbox import (
     COLUMNS,
     DUE_AT_SQL,
-    CallbackInbox,
+    InboxBase,
     InboxEntry,
     InboxStatus,
+    NewMessage,
     check_claim_arguments,
+    claimed_entries,
     entry_from_row,
 )
 
@@ -73,7 +75,7 @@ def _schema_sql(table: str) -> list[str]:
     ]
 
 
-class PostgresInbox(CallbackInbox):
+class PostgresInbox(InboxBase):
     """A :class:`~pandapon_async.callbacks.CallbackInbox` in a PostgreSQL table, for several
     :class:`~pandapon_async.callbacks.CallbackReceiver` replicas behind one load balancer.
 
@@ -198,27 +200,14 @@ class PostgresInbox(CallbackInbox):
         status: str = await pool.execute(sql, *arguments)
         return int(status.rsplit(" ", 1)[-1])  # "UPDATE 3" -> 3
 
-    async def record(
-        self,
-        *,
-        message_id: str,
-        message_type: str,
-        platform: int | None,
-        timestamp_ms: int | None,
-        body: bytes,
-        now: float,
-    ) -> bool:
+    async def _insert(self, message: NewMessage, now: float) -> bool:
         pool = await self._get_pool()
         inserted = await pool.fetchval(
             f"INSERT INTO {self.table} (message_id, message_type, platform, timestamp_ms, body, "
             "status, attempts, deliveries, received_at, updated_at, next_attempt_at) "
             "VALUES ($1, $2, $3, $4, $5, $6, 0, 1, $7, $7, $7) "
             "ON CONFLICT (message_id) DO NOTHING RETURNING true",
-            message_id,
-            message_type,
-            platform,
-            timestamp_ms,
-            bytes(body),
+            *message.values(),
             _PENDING,
             now,
         )
@@ -226,7 +215,7 @@ class PostgresInbox(CallbackInbox):
             return True
         await pool.execute(
             f"UPDATE {self.table} SET deliveries = deliveries + 1 WHERE message_id = $1",
-            message_id,
+            message.message_id,
         )
         return False
 
@@ -248,9 +237,7 @@ class PostgresInbox(CallbackInbox):
             limit,
             _PENDING,
         )
-        entries = [entry_from_row(row) for row in rows]
-        entries.sort(key=lambda entry: (entry.next_attempt_at, entry.received_at))
-        return entries
+        return claimed_entries(rows)
 
     async def renew(self, message_id: str, *, owner: str, now: float, lease: float) -> bool:
         count = await self._execute_count(

@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from . import _taobao_state as taobao
-from ._routes import Handler, _page
-from ._state import FakeState
-from ._validation import bad_request
+from .. import _taobao_state as taobao
+from .._state import FakeState
+from .._validation import bad_request
+from ._common import Handler, paged
 
 __all__ = ["UNPUBLISHED_TAOBAO_ENDPOINTS"]
 
@@ -40,7 +40,7 @@ def h_list(state: FakeState, args: dict[str, Any], _: str | None) -> Any:
         except (TypeError, ValueError):
             raise bad_request("status", "must be an integer status code") from None
         orders = [order for order in orders if order.status == wanted]
-    return _page(args, [taobao.order_view(state, order) for order in orders],
+    return paged(args, [taobao.order_view(state, order) for order in orders],
                  page_key="pageNo", max_size=100)
 
 

@@ -14,7 +14,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._callback_message import (
+from ..errors import SignatureVerificationError
+from ._bodies import OrderEventBody, TaobaoPriceModifyBody, TaobaoSubOrder
+from ._fields import BodyFieldError, CallbackParseError
+from ._inbox import CallbackInbox, InboxEntry, InboxStatus
+from ._memory_inbox import MemoryInbox
+from ._message import (
+    CallbackEnvelope,
+    CallbackMessage,
+    MessagePlatform,
+    compute_message_id,
+    parse_envelope,
+    parse_message,
+)
+from ._message_types import (
     ALIBABA_ORDER_BUYER_REFUND,
     ALIBABA_ORDER_CANCEL,
     ALIBABA_ORDER_CREATE,
@@ -41,33 +54,21 @@ from ._callback_message import (
     TAOBAO_ORDER_SHIPPED,
     TAOBAO_PREFIX,
     TAOBAO_PRICE_MODIFY,
-    BodyFieldError,
-    CallbackEnvelope,
-    CallbackMessage,
-    CallbackParseError,
-    MessagePlatform,
-    OrderEventBody,
-    TaobaoPriceModifyBody,
-    TaobaoSubOrder,
-    compute_message_id,
-    parse_envelope,
-    parse_message,
     strip_platform_prefix,
-    verify_signature,
     with_platform_prefix,
 )
-from ._callback_receiver import (
+from ._receiver import (
     DEFAULT_CALLBACK_PATH,
     DEFAULT_INBOX_PATH,
     DEFAULT_LEASE,
     DEFAULT_MAX_BODY_BYTES,
     DEFAULT_TIMESTAMP_TOLERANCE,
-    CallbackHandler,
     CallbackReceiver,
     ReceiveResult,
 )
-from ._inbox import CallbackInbox, InboxEntry, InboxStatus, MemoryInbox, SQLiteInbox
-from .errors import SignatureVerificationError
+from ._signature import verify_signature
+from ._sqlite_inbox import SQLiteInbox
+from ._worker import CallbackHandler
 
 if TYPE_CHECKING:
     from ._postgres_inbox import PostgresInbox
