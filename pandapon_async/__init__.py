@@ -27,9 +27,11 @@ from .errors import (
     OutcomeUnknownError,
     PandaPonError,
     RateLimitError,
+    ResponseDecodeError,
     ServerError,
     SignatureVerificationError,
     TransportError,
+    UnexpectedResponseError,
 )
 from .journal import Journal, MemoryJournal, SQLiteJournal
 
@@ -64,6 +66,7 @@ __all__ = [
     "RateLimitError",
     "RateLimiter",
     "RequestEvent",
+    "ResponseDecodeError",
     "ResponseEvent",
     "RetryPolicy",
     "SQLiteInbox",
@@ -72,6 +75,7 @@ __all__ = [
     "SignatureVerificationError",
     "Signer",
     "TransportError",
+    "UnexpectedResponseError",
     "__version__",
     "compute_callback_signature",
     "compute_signature",

@@ -12,6 +12,7 @@ import aiohttp
 import attrs
 
 from ._credentials import Credentials
+from ._endpoint import registered_endpoint
 from ._retry import RetryPolicy
 from ._signing import TIMESTAMP_UNITS, MD5Signer, Signer, TimestampUnit
 from ._throttle import GCRARateLimiter, RateLimiter, UnlimitedRateLimiter
@@ -235,15 +236,23 @@ class PandaPonClient:
     ) -> Any:
         """Signed call to any path; returns the envelope's ``data``.
 
-        ``idempotent`` defaults to ``True`` for GET and ``False`` otherwise: a call that is not
-        idempotent is retried only when it provably never reached the platform.
+        A call that is not idempotent is retried only when it provably never reached the
+        platform. For a method and path the endpoint registry declares (``resources``), the
+        registry decides: a declared non-idempotent endpoint (``GET /alibaba/order/pay/url``
+        can pay) is never resent, whatever ``idempotent`` says; ``idempotent=False`` is always
+        honoured. For other paths ``idempotent`` defaults to ``True`` for GET and ``False``
+        otherwise.
         """
         method = method.upper() if isinstance(method, str) else method
         if method not in _METHODS:
             raise ValueError(f"method must be one of {sorted(_METHODS)}, got {method!r}")
         if not isinstance(path, str) or not path.startswith("/"):
             raise ValueError(f"path must be a string starting with '/', got {path!r}")
-        if idempotent is None:
+        declared = registered_endpoint(method, path)
+        if declared is not None:
+            # Rule 1, whichever entry point sends it: the registry's "not idempotent" wins.
+            idempotent = declared.idempotent and idempotent is not False
+        elif idempotent is None:
             idempotent = method == "GET"
         return await self._transport.request(
             method, path, json=json, params=params, idempotent=idempotent, options=self._options
@@ -258,11 +267,14 @@ class PandaPonClient:
         params: Mapping[str, Any] | None = None,
         idempotent: bool,
         check_business: bool = True,
+        with_request_id: bool = False,
     ) -> Any:
-        """What typed resources call: no argument checks (the endpoint declares them)."""
+        """What typed resources call: no argument checks (the endpoint declares them).
+        ``with_request_id``: return ``(data, request_id)``."""
         return await self._transport.request(
             method, path, json=json, params=params, idempotent=idempotent,
             options=self._options, check_business=check_business,
+            with_request_id=with_request_id,
         )
 
     async def __aenter__(self) -> Self:

@@ -14,7 +14,14 @@ from datetime import UTC, datetime
 
 import attrs
 
-from .errors import ConnectError, OutcomeUnknownError, PandaPonError, RateLimitError, ServerError
+from .errors import (
+    ConnectError,
+    OutcomeUnknownError,
+    PandaPonError,
+    RateLimitError,
+    ServerError,
+    UnexpectedResponseError,
+)
 
 __all__ = ["RetryPolicy", "is_retryable", "parse_retry_after"]
 
@@ -52,13 +59,20 @@ def is_retryable(error: PandaPonError, idempotent: bool) -> bool:
 
     ``ConnectError`` and ``RateLimitError`` mean the platform did not act: always retryable.
     ``ServerError`` and ``OutcomeUnknownError`` mean it may have acted: retryable only for
-    idempotent requests. Everything else (bad request, authentication, business failure) is
-    final.
+    idempotent requests. ``UnexpectedResponseError`` (no envelope: the platform may have
+    acted too) likewise, unless its status is a 4xx that another try cannot change (a
+    gateway's 404 for a wrong path). Everything else (bad request, authentication, business
+    failure) is final.
     """
     if isinstance(error, ConnectError | RateLimitError):
         return True
     if isinstance(error, ServerError | OutcomeUnknownError):
         return idempotent
+    if isinstance(error, UnexpectedResponseError):
+        status = error.http_status
+        return idempotent and not (
+            status is not None and 400 <= status < 500 and status not in (408, 429)
+        )
     return False
 
 

@@ -23,6 +23,7 @@ from pandapon_async.testing._faults import DEFAULT_BAD_DATA
 
 PAY = "/alibaba/order/batch/submit/to/pay"
 PAY_URL = "/alibaba/order/pay/url"
+CART = "/v2/alibaba/cart/list"  # an idempotent read
 
 
 async def pay(client: PandaPonClient, ids: list[str]) -> dict[str, object]:
@@ -33,12 +34,12 @@ async def pay(client: PandaPonClient, ids: list[str]) -> dict[str, object]:
 async def test_scripted_errors_fail_the_next_calls_then_clear(
     fake_pandapon: FakePandaPon, pandapon_client: PandaPonClient
 ) -> None:
-    fake_pandapon.faults.script(PAY_URL, "error", count=2, status=503)
-    # GET is idempotent: the client retries through both faults.
-    await pandapon_client.call("GET", PAY_URL)
+    fake_pandapon.faults.script(CART, "error", count=2, status=503)
+    # The cart list is idempotent: the client retries through both faults.
+    await pandapon_client.call("GET", CART)
     outcomes = [(r.outcome, r.status) for r in fake_pandapon.requests]
     assert outcomes == [("fault:error", 503), ("fault:error", 503), ("ok", 200)]
-    assert fake_pandapon.faults.pending_scripted(PAY_URL) == 0
+    assert fake_pandapon.faults.pending_scripted(CART) == 0
 
 
 async def test_a_server_error_on_a_payment_is_not_retried(
@@ -60,7 +61,7 @@ async def test_error_rate_is_seeded_and_deterministic() -> None:
             fake.faults.set_error_rate(0.5, status=500)
             for _ in range(20):
                 with contextlib.suppress(ServerError):
-                    await client.call("GET", PAY_URL)
+                    await client.call("GET", CART)
             return [r.outcome for r in fake.requests]
 
     first, again, other = await outcomes(7), await outcomes(7), await outcomes(8)

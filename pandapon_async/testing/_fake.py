@@ -405,16 +405,21 @@ class FakePandaPon:
 
             route, param, problem = self._route(method, path)
             if route is None:
+                # No endpoint there: the gateway's framework answers in its own JSON, not
+                # the platform's envelope (no ``code``), so "no such path" never reads as
+                # "no such order".
+                code = None
                 if problem == "method":
-                    status = code = 405
+                    status, error = 405, "Method Not Allowed"
                     msg = f"Request method '{method}' not supported for {path}"
                     outcome = "error"
                 else:
-                    status = code = 404
-                    msg = f"接口不存在 (no endpoint {method} {path})"
+                    status, error = 404, "Not Found"
+                    msg = f"No endpoint {method} {path}"
                     outcome = "not_found"
-                return web.Response(body=self._envelope(status, msg), status=status,
-                                    headers=_JSON_HEADERS)
+                return web.Response(body=_encode({
+                    "timestamp": int(self._clock() * 1000), "status": status, "error": error,
+                    "message": msg, "path": path}), status=status, headers=_JSON_HEADERS)
 
             try:
                 args = self._arguments(route, request, body)
