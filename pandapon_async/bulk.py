@@ -390,14 +390,20 @@ class _PayRun:
         """Send ``ids`` (intent already recorded) and settle or reconcile each of them."""
         try:
             result = await self.orders.batch_submit_to_pay(ids)
-        except AuthenticationError as error:
-            self.stop(error)
-            entries.extend(self.settle(oid, "errored", error) for oid in ids)
-            return []
         except Exception as error:
+            if isinstance(error, AuthenticationError):
+                self.stop(error)
             if _proves_not_processed(error):
-                # An envelope saying it failed, or never sent: not paid.
-                entries.extend(self.settle(oid, "errored", error) for oid in ids)
+                if resubmit:
+                    # An envelope saying it failed, or never sent: not paid.
+                    entries.extend(self.settle(oid, "errored", error) for oid in ids)
+                else:
+                    # This resend did nothing, but the first attempt's outcome is unknown
+                    # (it may yet be processed, e.g. stalled on its way): not `errored`.
+                    entries.extend(self.settle(oid, "unknown", (
+                        "first attempt's outcome unknown; the resubmission was refused "
+                        f"before processing ({_error_text(error)})"
+                    )) for oid in ids)
                 return []
             # Sent, and no envelope proves what happened: the platform may have paid.
             return await self.reconcile(unit, ids, _error_text(error), entries,
@@ -605,6 +611,15 @@ class _ActionRun:
         oid, payload = item
         await self.attempt(oid, payload, resubmit=True)
 
+    def settle_not_done(self, oid: str, error: Exception, *, resubmit: bool) -> None:
+        """This request provably did nothing; on a resubmission the first attempt's outcome
+        is still unknown (it may yet be processed), so the id is not `errored`."""
+        if resubmit:
+            self.settle(oid, "errored", error)
+        else:
+            self.settle(oid, "unknown", "first attempt's outcome unknown; the resubmission "
+                        f"was refused before processing ({_error_text(error)})")
+
     def stop(self, error: AuthenticationError) -> None:
         if self.stop_error is None:
             self.stop_error = error
@@ -625,7 +640,7 @@ class _ActionRun:
             answer = await self.send(oid, payload)
         except AuthenticationError as error:
             self.stop(error)
-            self.settle(oid, "errored", error)
+            self.settle_not_done(oid, error, resubmit=resubmit)
             return
         except BusinessError as error:
             self.settle(oid, "failed", error.error_message or error.error_code or str(error))
@@ -640,7 +655,7 @@ class _ActionRun:
                 error, APIError
             ):
                 # Refused before processing, or never sent: not done, safe to retry.
-                self.settle(oid, "errored", error)
+                self.settle_not_done(oid, error, resubmit=resubmit)
             else:
                 # The platform answered about this order and said no (e.g. a state that does
                 # not allow it): a refusal, not a transient failure.
