@@ -16,6 +16,7 @@ from typing import Any, TypeVar, get_args, get_origin
 import attrs
 
 from .models._base import MissingType, converter, wire_name
+from .models.common import _ITEM_KEYS, Page
 
 __all__ = ["describe_type", "locate_failure"]
 
@@ -27,9 +28,17 @@ _MAPPING_ORIGINS = (dict, Mapping, typing.Mapping)
 
 def describe_type(tp: Any) -> str:
     """A short name for a type: ``AlibabaOrder``, ``list[PayFailOrder]``, ``bool``."""
-    if isinstance(tp, type) and not get_args(tp):
+    args = get_args(tp)
+    origin = get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        return " | ".join(describe_type(a) for a in args if a is not MissingType)
+    if origin is not None and args and origin is not typing.Literal:
+        return f"{describe_type(origin)}[{', '.join(describe_type(a) for a in args)}]"
+    if tp is type(None):
+        return "None"
+    if isinstance(tp, type):
         return tp.__name__
-    return str(tp).replace("typing.", "").replace(f"{__package__}.models.", "")
+    return str(tp).replace("typing.", "")
 
 
 def _decodes(tp: Any, value: Any) -> BaseException | None:
@@ -99,6 +108,19 @@ def locate_failure(tp: Any, value: Any, path: str = "data") -> tuple[str, Any, s
 def _failing_child(
     tp: Any, value: Any, path: str
 ) -> tuple[Any, Any, str, BaseException] | None:
+    if get_origin(tp) is Page or tp is Page:
+        # Pages are read leniently (models.common): the items sit under one of several keys.
+        (item_type,) = get_args(tp) or (Any,)
+        if isinstance(value, Mapping):
+            for key in _ITEM_KEYS:
+                if key in value and value[key] is not None:
+                    items_type = list[item_type]  # type: ignore[valid-type]
+                    error = _decodes(items_type, value[key])
+                    if error is not None:
+                        return items_type, value[key], f"{path}.{key}", error
+                    break
+        elif isinstance(value, list):
+            return _failing_child(list[item_type], value, path)  # type: ignore[valid-type]
     described = _fields(tp)
     if described is not None:
         if not isinstance(value, Mapping):

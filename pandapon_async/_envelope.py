@@ -73,6 +73,8 @@ def unexpected_response(
     """The error for an HTTP answer that is not a platform envelope (``envelope`` is the
     parsed JSON, if the body was JSON at all)."""
     content_type = headers.get("Content-Type")
+    if content_type is not None:
+        content_type = content_type.split(";", 1)[0].strip().lower() or None
     retry_after = parse_retry_after(headers.get("Retry-After")) if status == 429 else None
     if not body:
         what = "an empty body"
