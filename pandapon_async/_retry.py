@@ -60,9 +60,9 @@ def is_retryable(error: PandaPonError, idempotent: bool) -> bool:
     ``ConnectError`` and ``RateLimitError`` mean the platform did not act: always retryable.
     ``ServerError`` and ``OutcomeUnknownError`` mean it may have acted: retryable only for
     idempotent requests. ``UnexpectedResponseError`` (no envelope: the platform may have
-    acted too) likewise, unless its status is a 4xx that another try cannot change (a
-    gateway's 404 for a wrong path). Everything else (bad request, authentication, business
-    failure) is final.
+    acted too) likewise, when another try may get through: a 2xx (a body cut short), 408,
+    429 or 5xx; a redirect or another 4xx page (a gateway's 404 for a wrong path) is final.
+    Everything else (bad request, authentication, business failure) is final.
     """
     if isinstance(error, ConnectError | RateLimitError):
         return True
@@ -70,8 +70,8 @@ def is_retryable(error: PandaPonError, idempotent: bool) -> bool:
         return idempotent
     if isinstance(error, UnexpectedResponseError):
         status = error.http_status
-        return idempotent and not (
-            status is not None and 400 <= status < 500 and status not in (408, 429)
+        return idempotent and (
+            status is None or 200 <= status < 300 or status in (408, 429) or status >= 500
         )
     return False
 

@@ -283,9 +283,11 @@ class Transport:
         error: BaseException | None = None
         try:
             try:
+                # No redirects: following one would resend the signed request (same nonce)
+                # below the library, possibly to another host; a 3xx is no envelope (rule 0).
                 async with session.request(
                     method, self._base_url + path, data=body, params=query, headers=headers,
-                    timeout=client_timeout,
+                    timeout=client_timeout, allow_redirects=False,
                 ) as response:
                     status = response.status
                     raw = await response.read()

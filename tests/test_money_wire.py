@@ -397,3 +397,36 @@ def test_random_response_shapes_never_raise_a_builtin(data: Any) -> None:
                         assert type(error).__name__ == "BusinessError"
 
     asyncio.run(one_round())
+
+
+async def test_a_redirect_is_not_followed_below_the_library() -> None:
+    """Rules 0 and 1: following a 302 would resend the signed request (same nonce) to another
+    URL; the 3xx is no envelope, so a payment answered with it is an unknown outcome."""
+    seen: list[str] = []
+
+    async def handler(request: web.Request) -> web.StreamResponse:
+        seen.append(request.path)
+        if request.path == "/elsewhere":
+            return ok()
+        raise web.HTTPFound("/elsewhere")
+
+    async with local_server(handler) as url, quick_client(url) as client:
+        with pytest.raises(OutcomeUnknownError) as caught:
+            await client.alibaba.orders.batch_submit_to_pay(["2059624776425880794"])
+        assert isinstance(caught.value.cause, UnexpectedResponseError)
+        assert caught.value.cause.http_status == 302
+        with pytest.raises(UnexpectedResponseError):
+            await client.with_options(max_retries=0).call("GET", "/read")
+    assert seen == [PAY, "/read"]
+
+
+async def test_a_session_passed_in_does_not_resend_either() -> None:
+    """Rule 1: the silent resend is off on a caller's own aiohttp session too."""
+    nonces, handler = _keep_alive_dropper()
+    async with local_server(handler) as url, aiohttp.ClientSession() as session:
+        async with quick_client(url, max_retries=0, session=session) as client:
+            await client.call("GET", "/read")
+            with pytest.raises(OutcomeUnknownError):
+                await client.call("GET", "/read")
+        assert not session.closed
+    assert len(nonces) == 2

@@ -374,8 +374,12 @@ class FakePandaPon:
                 decision = faults.decide(path)
                 if decision is not None and decision.kind == "stall":
                     # Held before processing, then processed and answered as usual: the
-                    # handler runs on even when the client gave up meanwhile.
+                    # handler runs on even when the client gave up meanwhile. A fake that
+                    # stops meanwhile drops it unprocessed, so nothing changes after stop().
                     await self._hold(decision.delay)
+                    if self._stopping.is_set():
+                        outcome, status, code, msg = "fault:stall", None, None, None
+                        return self._drop(request)
                 elif decision is not None and decision.kind not in AFTER_PROCESSING_KINDS:
                     outcome = f"fault:{decision.kind}"
                     if decision.kind == "drop":
