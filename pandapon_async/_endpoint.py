@@ -177,6 +177,9 @@ def registered_endpoint(method: str, path: str) -> Endpoint[Any] | None:
     path parameters (``/taobao/refund/cancel/123``): matching errs on the side of finding
     the endpoint, since what it declares (not idempotent) protects money.
     """
+    found = ENDPOINTS.get(f"{method} {path}")
+    if found is not None:
+        return found
     path = re.sub(r"/{2,}", "/", path.split("?", 1)[0].split("#", 1)[0])
     if len(path) > 1:
         path = path.rstrip("/")
