@@ -332,7 +332,8 @@ class _PayRun:
                             self.settle(oid, "errored", self.stop_error)
                 return
             claim = await self.store.claim(pending, owner=self.owner)
-            self.claimed.update(claim.claimed)
+            if self.journal is not None:
+                self.claimed.update(claim.claimed)
             for oid, entry in claim.settled.items():
                 self.settle(oid, f"journal_{entry.state}", entry.reason)
             self.maybe_sent.update(claim.held)

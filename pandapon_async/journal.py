@@ -41,6 +41,7 @@ __all__ = [
     "DEFAULT_LEASE",
     "FINAL_STATES",
     "SETTLED_STATES",
+    "STATES",
     "ClaimResult",
     "Journal",
     "JournalEntry",
@@ -49,6 +50,10 @@ __all__ = [
     "SQLiteJournal",
     "check_lease",
     "merge_outcome",
+    "plan_claim",
+    "plan_intent",
+    "plan_outcomes",
+    "plan_release",
 ]
 
 JournalState = Literal["claimed", "sending", "success", "pay_fail", "errored", "unknown"]

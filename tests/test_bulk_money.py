@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ from pandapon_async.testing import FakePandaPon
 PAY_PATH = "/alibaba/order/batch/submit/to/pay"
 DETAIL_PATH = "/alibaba/order/detail"
 CANCEL_PATH = "/alibaba/order/cancel"
+WORKER = Path(__file__).with_name("bulk_pay_worker.py")
 
 UNREADABLE_AFTER_PROCESSING = [
     "processed_then_truncate", "processed_then_no_code", "processed_then_html",
@@ -185,3 +188,67 @@ async def test_item13_a_stalled_payment_is_read_again_after_the_grace_not_resent
     assert not report.resubmitted and fake.reached(PAY_PATH) == 1
     with pytest.raises(ValueError, match="resubmit_grace"):
         await client.bulk.submit_to_pay(ids, resubmit_grace=-1)
+
+
+async def test_item1_confirm_receipt_really_done_is_reported_succeeded(
+    fake: FakePandaPon, client: PandaPonClient
+) -> None:
+    """Money rule 0: a receipt confirmation answered with a truncated body is read back:
+    received -> succeeded, sent once."""
+    ids = fake.create_alibaba_orders(3)
+    await client.alibaba.orders.batch_submit_to_pay(ids)
+    for oid in ids:
+        fake.ship_order(oid)
+    fake.faults.script("/alibaba/order/receivegoods", "processed_then_truncate", count=3)
+    report = await client.bulk.confirm_receipt(ids)
+    assert sorted(report.succeeded) == sorted(ids), report.to_dict()
+    assert sorted(report.reconciled) == sorted(ids)
+    assert fake.reached("/alibaba/order/receivegoods") == 3
+
+
+async def test_item6_two_real_processes_sharing_a_journal_file_send_each_id_once(
+    fake: FakePandaPon, tmp_path: Path
+) -> None:
+    """Money rules 2 and 5: two OS processes paying overlapping ids through one SQLite
+    journal file: each id is sent by one of them only, paid once, and the journal ends
+    `success` for all."""
+    ids = fake.create_alibaba_orders(120)
+    # Slow payments keep both runs in flight together over the 60 ids they share.
+    fake.faults.set_latency(0.05, path=PAY_PATH)
+    journal_path = tmp_path / "shared.sqlite3"
+    files = []
+    for name, part in (("a", ids[:90]), ("b", list(reversed(ids[30:])))):
+        path = tmp_path / f"{name}.txt"
+        path.write_text("\n".join(part) + "\n", encoding="utf-8")
+        files.append(path)
+    credentials = fake.credentials
+    env = {
+        **os.environ,
+        "PANDAPON_ACCESS_KEY": credentials.access_key,
+        "PANDAPON_ACCESS_SECRET": credentials.access_secret,
+        "PANDAPON_USER_ID": credentials.user_id,
+    }
+    workers = [
+        await asyncio.create_subprocess_exec(
+            sys.executable, str(WORKER), fake.url, str(journal_path), str(path), "5", "3",
+            env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )
+        for path in files
+    ]
+    outputs = await asyncio.gather(*(worker.communicate() for worker in workers))
+    for worker, (_, err) in zip(workers, outputs, strict=True):
+        assert worker.returncode == 0, err.decode()
+    counts = [json.loads(out) for out, _ in outputs]
+    # Each of the 60 shared ids was paid by one run and reported from the journal by the other.
+    assert counts[0]["from_journal"] + counts[1]["from_journal"] == 60
+    assert counts[0]["succeeded"] == 90 and counts[1]["succeeded"] == 90
+    assert counts[0]["total"] == counts[1]["total"] == 90
+    assert all(fake.payment_count(oid) == 1 for oid in ids)
+    sent: dict[str, int] = {}
+    for request in fake.requests:
+        if request.path == PAY_PATH:
+            for oid in json.loads(request.body)["orderIds"]:
+                sent[str(oid)] = sent.get(str(oid), 0) + 1
+    assert sorted(sent) == sorted(ids) and set(sent.values()) == {1}
+    async with SQLiteJournal(journal_path) as journal:
+        assert await journal.counts() == {"success": 120}
