@@ -118,14 +118,14 @@ async def test_item6_two_processes_on_one_sqlite_journal_pay_each_order_once(
     processes) never send an id the other holds, and a loser's refusal never overwrites
     the winner's success."""
     ids = fake.create_alibaba_orders(200)
-    fake.faults.set_latency(0.005, path=PAY_PATH)
+    fake.faults.set_latency(0.02, path=PAY_PATH)
     path = tmp_path / "shared.sqlite3"
     async with make_client(fake) as one, make_client(fake) as two, SQLiteJournal(
         path, synchronous="NORMAL"
     ) as j1, SQLiteJournal(path, synchronous="NORMAL") as j2:
         first, second = await asyncio.gather(
             one.bulk.submit_to_pay(ids, chunk_size=10, concurrency=4, journal=j1),
-            two.bulk.submit_to_pay(list(reversed(ids)), chunk_size=10, concurrency=4,
+            two.bulk.submit_to_pay([*ids[100:], *ids[:100]], chunk_size=10, concurrency=4,
                                    journal=j2),
         )
         assert await j1.counts() == {"success": 200}
