@@ -44,9 +44,11 @@ from .errors import (
     PandaPonError,
     RateLimitError,
     RateLimiterUnavailableError,
+    ResponseDecodeError,
     ServerError,
     SignatureVerificationError,
     TransportError,
+    UnexpectedResponseError,
     WrongEventLoopError,
 )
 from .journal import Journal, MemoryJournal, SQLiteJournal
@@ -113,6 +115,7 @@ __all__ = [
     "RedisRateLimiter",
     "RequestEvent",
     "RequestSigner",
+    "ResponseDecodeError",
     "ResponseEvent",
     "RetryPolicy",
     "SQLiteInbox",
@@ -122,6 +125,7 @@ __all__ = [
     "SignedAttempt",
     "Signer",
     "TransportError",
+    "UnexpectedResponseError",
     "UnlimitedRateLimiter",
     "WrongEventLoopError",
     "__version__",

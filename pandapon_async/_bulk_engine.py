@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import inspect
+import logging
 import time
 from collections import deque
 from collections.abc import (
@@ -33,7 +34,16 @@ from typing import Any, Generic, NamedTuple, TypeVar
 
 import attrs
 
-__all__ = ["Outcome", "OutcomeStream", "Progress", "ProgressCallback", "call_progress"]
+__all__ = [
+    "Outcome",
+    "OutcomeStream",
+    "Progress",
+    "ProgressCallback",
+    "ProgressNotifier",
+    "call_progress",
+]
+
+logger = logging.getLogger("pandapon_async.bulk")
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -82,11 +92,36 @@ ProgressCallback = Callable[[Progress], Any]
 
 
 async def call_progress(callback: ProgressCallback | None, progress: Progress) -> None:
+    """Call ``callback`` (sync or async) with ``progress``; its exceptions propagate."""
     if callback is None:
         return
     result = callback(progress)
     if inspect.isawaitable(result):
         await result
+
+
+class ProgressNotifier:
+    """Calls a user's progress callback so that it cannot stop the run: an ``Exception`` it
+    raises is logged (the first one with its traceback, the later ones only counted in
+    ``failures``) and the run goes on. ``CancelledError``/``KeyboardInterrupt`` propagate."""
+
+    __slots__ = ("callback", "failures")
+
+    def __init__(self, callback: ProgressCallback | None) -> None:
+        self.callback = callback
+        self.failures = 0
+
+    async def __call__(self, progress: Progress) -> None:
+        if self.callback is None:
+            return
+        try:
+            await call_progress(self.callback, progress)
+        except Exception:
+            self.failures += 1
+            if self.failures == 1:
+                logger.exception(
+                    "on_progress raised; the run goes on (later failures are not logged)"
+                )
 
 
 class _End:
@@ -261,7 +296,7 @@ class OutcomeStream(Generic[T, R]):
         if total is None and isinstance(items, Sized):
             total = len(items)
         self._core: _Core[T, R] = _Core(func, items, concurrency)
-        self._on_progress = on_progress
+        self._on_progress = ProgressNotifier(on_progress)
         self._clock = clock
         self._started_at = 0.0
         self._state = "new"
@@ -314,8 +349,8 @@ class OutcomeStream(Generic[T, R]):
                     self.succeeded += 1
                 else:
                     self.failed += 1
-                if self._on_progress is not None:
-                    await call_progress(self._on_progress, self.progress())
+                if self._on_progress.callback is not None:
+                    await self._on_progress(self.progress())
                 return outcome
             if core.fatal is not None:
                 fatal = core.fatal

@@ -57,7 +57,9 @@ class BulkPayReport:
     Also: ``duplicates`` (ids given more than once, paid at most once), ``from_journal``
     (settled by an earlier run, not sent again), ``reconciled`` (outcome established by reading
     the order after an unknown outcome), ``resubmitted`` (sent a second time after reading
-    them unpaid).
+    them unpaid), ``already_paid`` (refused by the platform, then read paid: paid before this
+    run, or by another; they are in ``success_order_ids``), ``waited`` (held by another live
+    run sharing the journal, whose outcome this run waited for).
     """
 
     success_order_ids: list[str] = attrs.field(factory=list)
@@ -69,6 +71,8 @@ class BulkPayReport:
     from_journal: list[str] = attrs.field(factory=list)
     reconciled: list[str] = attrs.field(factory=list)
     resubmitted: list[str] = attrs.field(factory=list)
+    already_paid: list[str] = attrs.field(factory=list)
+    waited: list[str] = attrs.field(factory=list)
     elapsed: float = 0.0
 
     @property
@@ -96,6 +100,8 @@ class BulkPayReport:
             "from_journal": len(self.from_journal),
             "reconciled": len(self.reconciled),
             "resubmitted": len(self.resubmitted),
+            "already_paid": len(self.already_paid),
+            "waited": len(self.waited),
         }
 
     def raise_for_failures(self) -> None:
@@ -136,6 +142,8 @@ class BulkPayReport:
             "from_journal": list(self.from_journal),
             "reconciled": list(self.reconciled),
             "resubmitted": list(self.resubmitted),
+            "already_paid": list(self.already_paid),
+            "waited": list(self.waited),
         }
 
     def to_json(self, **kwargs: Any) -> str:

@@ -14,6 +14,7 @@ import aiohttp
 import attrs
 
 from ._credentials import Credentials
+from ._endpoint import registered_endpoint
 from ._request_checks import check_json_body as _check_json_body
 from ._retry import RetryPolicy
 from ._signing import TIMESTAMP_UNITS, MD5Signer, Signer, TimestampUnit
@@ -258,8 +259,12 @@ class PandaPonClient:
     ) -> Any:
         """Signed call to any path; returns the envelope's ``data``.
 
-        ``idempotent`` defaults to ``True`` for GET and ``False`` otherwise: a call that is not
-        idempotent is retried only when it provably never reached the platform.
+        A call that is not idempotent is retried only when it provably never reached the
+        platform. For a method and path the endpoint registry declares (``resources``), the
+        registry decides: a declared non-idempotent endpoint (``GET /alibaba/order/pay/url``
+        can pay) is never resent, whatever ``idempotent`` says; ``idempotent=False`` is always
+        honoured. For other paths ``idempotent`` defaults to ``True`` for GET and ``False``
+        otherwise.
         """
         method = method.upper() if isinstance(method, str) else method
         if method not in _METHODS:
@@ -271,7 +276,11 @@ class PandaPonClient:
                             f"got {type(params).__name__}")
         if json is not None:
             _check_json_body(json)
-        if idempotent is None:
+        declared = registered_endpoint(method, path)
+        if declared is not None:
+            # Rule 1, whichever entry point sends it: the registry's "not idempotent" wins.
+            idempotent = declared.idempotent and idempotent is not False
+        elif idempotent is None:
             idempotent = method == "GET"
         self._check_loop()
         return await self._transport.request(
@@ -287,12 +296,15 @@ class PandaPonClient:
         params: Mapping[str, Any] | None = None,
         idempotent: bool,
         check_business: bool = True,
+        with_request_id: bool = False,
     ) -> Any:
-        """What typed resources call: no argument checks (the endpoint declares them)."""
+        """What typed resources call: no argument checks (the endpoint declares them).
+        ``with_request_id``: return ``(data, request_id)``."""
         self._check_loop()
         return await self._transport.request(
             method, path, json=json, params=params, idempotent=idempotent,
             options=self._options, check_business=check_business,
+            with_request_id=with_request_id,
         )
 
     def _check_loop(self) -> None:

@@ -15,12 +15,21 @@ from urllib.parse import quote
 
 import attrs
 
+from ._decode_path import describe_type, locate_failure
+from .errors import OutcomeUnknownError, ResponseDecodeError
 from .models._base import Request, converter, structure_bool, validate_request
 
 if TYPE_CHECKING:
     from ._client import PandaPonClient
 
-__all__ = ["ENDPOINTS", "Endpoint", "PreparedRequest", "endpoint", "find_endpoint"]
+__all__ = [
+    "ENDPOINTS",
+    "Endpoint",
+    "PreparedRequest",
+    "endpoint",
+    "find_endpoint",
+    "registered_endpoint",
+]
 
 ResponseT = TypeVar("ResponseT")
 ParamsIn = Literal["body", "query", "path", "none"]
@@ -121,18 +130,84 @@ class Endpoint(Generic[ResponseT]):
                 stacklevel=stacklevel,
             )
         prepared = self.prepare(request)
-        data = await client._request(
+        data, request_id = await client._request(
             prepared.method,
             prepared.path,
             json=prepared.json,
             params=prepared.params,
             idempotent=self.idempotent,
+            with_request_id=True,
         )
-        return self.decode(data)
+        try:
+            return self.decode(data)
+        except Exception as error:  # whatever the converter raised: the data is not the model
+            decode_error = self.decode_error(data, error, request_id)
+        if self.idempotent:
+            raise decode_error
+        # Rule 0: the platform processed the write, but its answer cannot say how.
+        raise OutcomeUnknownError(
+            f"{self.key}: the answer does not decode, so what the platform did is unknown "
+            f"({decode_error})",
+            endpoint=self.key,
+            reason=f"the answer's data does not decode at {decode_error.field_path}",
+            cause=decode_error,
+        ) from decode_error
+
+    def decode_error(
+        self, data: Any, error: BaseException, request_id: str | None = None
+    ) -> ResponseDecodeError:
+        """The typed error for ``data`` that failed to decode with ``error``, naming where."""
+        field_path, expected, reason = locate_failure(self.response, data)
+        expected_name = describe_type(expected)
+        decode_error = ResponseDecodeError(
+            f"{self.key}: data does not decode into {describe_type(self.response)}: at "
+            f"{field_path} expected {expected_name}, {reason} (request_id={request_id})",
+            endpoint=self.key,
+            request_id=request_id,
+            field_path=field_path,
+            expected=expected_name,
+            reason=reason,
+        )
+        decode_error.__cause__ = error
+        return decode_error
 
 
 ENDPOINTS: Final[dict[str, Endpoint[Any]]] = {}
 """Every declared endpoint, keyed by ``"METHOD /path"``."""
+# Endpoints with a path parameter, matched by pattern; rebuilt when ENDPOINTS grows.
+_TEMPLATED: list[tuple[str, re.Pattern[str], Endpoint[Any]]] = []
+_TEMPLATED_FROM = [0]
+
+
+def registered_endpoint(method: str, path: str) -> Endpoint[Any] | None:
+    """The declared endpoint a raw ``method`` + ``path`` reaches, if any.
+
+    ``path`` may carry a query string, doubled or trailing slashes, or concrete values for
+    path parameters (``/taobao/refund/cancel/123``): matching errs on the side of finding
+    the endpoint, since what it declares (not idempotent) protects money.
+    """
+    found = ENDPOINTS.get(f"{method} {path}")
+    if found is not None:
+        return found
+    path = re.sub(r"/{2,}", "/", path.split("?", 1)[0].split("#", 1)[0])
+    if len(path) > 1:
+        path = path.rstrip("/")
+    found = ENDPOINTS.get(f"{method} {path}")
+    if found is not None:
+        return found
+    if _TEMPLATED_FROM[0] != len(ENDPOINTS):
+        _TEMPLATED[:] = [
+            (declared.method, re.compile(
+                "".join(r"[^/]+" if part.startswith("{") else re.escape(part)
+                        for part in re.split(r"(\{\w+\})", declared.path)) + r"\Z"),
+             declared)
+            for declared in ENDPOINTS.values() if declared.path_params
+        ]
+        _TEMPLATED_FROM[0] = len(ENDPOINTS)
+    for declared_method, pattern, declared in _TEMPLATED:
+        if declared_method == method and pattern.match(path):
+            return declared
+    return None
 
 
 def endpoint(

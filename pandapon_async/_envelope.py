@@ -1,4 +1,10 @@
-"""Decoding the platform's response envelope into data or a typed error (pure, no I/O)."""
+"""Decoding the platform's response envelope into data or a typed error (pure, no I/O).
+
+Rule 0 of the design: only a well-formed platform envelope (a JSON object with an integer
+``code``) proves what happened. Anything else, whatever its HTTP status, is an
+:class:`UnexpectedResponseError`; the transport turns it into an unknown outcome for calls
+that are not idempotent.
+"""
 
 from __future__ import annotations
 
@@ -15,9 +21,10 @@ from .errors import (
     NotFoundError,
     RateLimitError,
     ServerError,
+    UnexpectedResponseError,
 )
 
-__all__ = ["AUTH_CODES", "SUCCESS_CODE", "decode_response"]
+__all__ = ["AUTH_CODES", "SUCCESS_CODE", "decode_response", "unexpected_response"]
 
 SUCCESS_CODE = 200
 # The platform's error-code table is not public: these are the codes that mean "who you are
@@ -51,6 +58,44 @@ def _quote(body: bytes) -> str:
     return repr(body[:BODY_QUOTE_LIMIT]) + ("…" if len(body) > BODY_QUOTE_LIMIT else "")
 
 
+def _excerpt(body: bytes) -> str:
+    text = body[:BODY_QUOTE_LIMIT].decode("utf-8", "replace")
+    return text + ("…" if len(body) > BODY_QUOTE_LIMIT else "")
+
+
+def unexpected_response(
+    status: int,
+    body: bytes,
+    headers: Mapping[str, str],
+    *,
+    endpoint: str,
+    envelope: Any = None,
+) -> UnexpectedResponseError:
+    """The error for an HTTP answer that is not a platform envelope (``envelope`` is the
+    parsed JSON, if the body was JSON at all)."""
+    content_type = headers.get("Content-Type")
+    if content_type is not None:
+        content_type = content_type.split(";", 1)[0].strip().lower() or None
+    retry_after = parse_retry_after(headers.get("Retry-After")) if status == 429 else None
+    if not body:
+        what = "an empty body"
+    elif isinstance(envelope, dict):
+        what = "JSON without a numeric 'code'"
+    else:
+        what = "not a PandaPon envelope"
+    request_id = _as_id(envelope.get("requestId")) if isinstance(envelope, dict) else None
+    return UnexpectedResponseError(
+        f"{endpoint}: HTTP {status} ({content_type or 'no content type'}), {what}: "
+        f"{_quote(body)}",
+        endpoint=endpoint,
+        http_status=status,
+        content_type=content_type,
+        body_excerpt=_excerpt(body),
+        request_id=request_id,
+        retry_after=retry_after,
+    )
+
+
 def decode_response(
     status: int,
     body: bytes,
@@ -63,24 +108,19 @@ def decode_response(
 
     ``endpoint`` is ``"METHOD /path"`` and goes into every message.
     """
-    retry_after = parse_retry_after(headers.get("Retry-After")) if status == 429 else None
     try:
         envelope = json.loads(body) if body else None
-    except ValueError:
+    except (ValueError, RecursionError):
         envelope = None
-        parsed = False
-    else:
-        parsed = isinstance(envelope, dict) and "code" in envelope
-
-    if not parsed:
-        detail = f"HTTP {status}, body is not a PandaPon envelope: {_quote(body)}"
-        _raise_classified(status, None, f"{endpoint}: {detail}", retry_after,
-                          {"http_status": status, "endpoint": endpoint, "body": body})
-        raise APIError(f"{endpoint}: {detail}", http_status=status, endpoint=endpoint, body=body)
+    # Only a JSON object with an integer ``code`` is the platform's envelope: a proxy's page,
+    # a truncated body or a gateway's own JSON error proves nothing, whatever the status.
+    raw_code = envelope.get("code") if isinstance(envelope, dict) else None
+    code = _as_int(raw_code)
+    if code is None:
+        raise unexpected_response(status, body, headers, endpoint=endpoint, envelope=envelope)
 
     assert isinstance(envelope, dict)
-    raw_code = envelope.get("code")
-    code = _as_int(raw_code)
+    retry_after = parse_retry_after(headers.get("Retry-After")) if status == 429 else None
     msg = envelope.get("msg")
     msg = None if msg is None else str(msg)
     request_id = _as_id(envelope.get("requestId"))
@@ -128,7 +168,8 @@ def _raise_classified(
         raise RateLimitError(message, retry_after=retry_after, **fields)
     if status in AUTH_CODES or code in AUTH_CODES:
         raise AuthenticationError(message, **fields)
-    if status == 404 or code == NOT_FOUND_CODE:
+    if code == NOT_FOUND_CODE:
+        # The platform's own word only: an HTTP 404 around some other code is not "missing".
         raise NotFoundError(message, **fields)
     if status >= 500 or (code is not None and 500 <= code < 600):
         raise ServerError(message, **fields)

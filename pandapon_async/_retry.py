@@ -14,7 +14,14 @@ from datetime import UTC, datetime
 
 import attrs
 
-from .errors import ConnectError, OutcomeUnknownError, PandaPonError, RateLimitError, ServerError
+from .errors import (
+    ConnectError,
+    OutcomeUnknownError,
+    PandaPonError,
+    RateLimitError,
+    ServerError,
+    UnexpectedResponseError,
+)
 
 __all__ = ["RetryPolicy", "is_retryable", "parse_retry_after"]
 
@@ -69,13 +76,20 @@ def is_retryable(error: PandaPonError, idempotent: bool) -> bool:
 
     ``ConnectError`` and ``RateLimitError`` mean the platform did not act: always retryable.
     ``ServerError`` and ``OutcomeUnknownError`` mean it may have acted: retryable only for
-    idempotent requests. Everything else (bad request, authentication, business failure) is
-    final.
+    idempotent requests. ``UnexpectedResponseError`` (no envelope: the platform may have
+    acted too) likewise, when another try may get through: a 2xx (a body cut short), 408,
+    429 or 5xx; a redirect or another 4xx page (a gateway's 404 for a wrong path) is final.
+    Everything else (bad request, authentication, business failure) is final.
     """
     if isinstance(error, ConnectError | RateLimitError):
         return True
     if isinstance(error, ServerError | OutcomeUnknownError):
         return idempotent
+    if isinstance(error, UnexpectedResponseError):
+        status = error.http_status
+        return idempotent and (
+            status is None or 200 <= status < 300 or status in (408, 429) or status >= 500
+        )
     return False
 
 

@@ -27,6 +27,7 @@ from .errors import (
     PandaPonError,
     RateLimitError,
     ServerError,
+    UnexpectedResponseError,
 )
 
 __all__ = [
@@ -90,6 +91,19 @@ def encode_json(payload: Any) -> bytes:
     return _ENCODER.encode(payload).encode()
 
 
+def forbid_silent_resends(session: aiohttp.ClientSession) -> None:
+    """Stop aiohttp from resending a request on its own (rules 1 and 3).
+
+    aiohttp resends GET/PUT/DELETE once, with the same headers (same nonce, so the platform
+    refuses the copy as a replay) and unseen by hooks, when a kept-alive connection drops
+    (``ServerDisconnectedError``/``ClientOSError``); ``get_pay_url`` is a GET that can pay.
+    aiohttp has no public switch for it (aio-libs/aiohttp#10790); its own test client turns
+    it off through this attribute. ``tests/test_money_wire.py`` proves it stays off.
+    """
+    if hasattr(session, "_retry_connection"):
+        session._retry_connection = False
+
+
 class Transport:
     """Owns the aiohttp session, the limiter, the concurrency cap and the retry loop."""
 
@@ -115,6 +129,8 @@ class Transport:
         self._max_concurrency = max_concurrency
         self._session = session
         self._owns_session = session is None
+        if session is not None:
+            forbid_silent_resends(session)
         self._request_hooks = tuple(request_hooks)
         self._response_hooks = tuple(response_hooks)
         self._sleep = sleep
@@ -139,6 +155,7 @@ class Transport:
         if self._session is None:
             connector = aiohttp.TCPConnector(limit=self._max_concurrency, limit_per_host=0)
             self._session = aiohttp.ClientSession(connector=connector)
+            forbid_silent_resends(self._session)
         return self._session
 
     async def open(self) -> None:
@@ -171,8 +188,16 @@ class Transport:
         idempotent: bool,
         options: CallOptions,
         check_business: bool = True,
+        with_request_id: bool = False,
     ) -> Any:
-        """Send one logical call (with its retries) and return the envelope's ``data``."""
+        """Send one logical call (with its retries) and return the envelope's ``data``
+        (``(data, request_id)`` with ``with_request_id``).
+
+        Rule 0: on a call that is not idempotent, any final failure after the request may
+        have reached the platform without an envelope proving otherwise (server error,
+        :class:`UnexpectedResponseError`, timeout, dropped connection) is raised as
+        :class:`OutcomeUnknownError` caused by the specific error.
+        """
         endpoint = f"{method} {path}"
         if self._closed:
             raise ClientClosedError(f"{endpoint}: this PandaPonClient is closed")
@@ -200,23 +225,24 @@ class Transport:
                         if call is not None:  # [telemetry hook]
                             call.limiter_passed()
                         sent = True
-                        return await self._attempt(
+                        data, request_id = await self._attempt(
                             method, path, endpoint, body, query, idempotent, attempt,
                             options.timeout, check_business,
                         )
+                        return (data, request_id) if with_request_id else data
                 except PandaPonError as error:
                     if attempt > retry.max_retries or not is_retryable(error, idempotent):
-                        if isinstance(error, ServerError) and not idempotent:
-                            raise OutcomeUnknownError(
-                                f"{endpoint}: the platform answered with a server error after "
-                                f"receiving the request ({error}); it may have acted on it",
-                                endpoint=endpoint,
-                            ) from error
+                        if not idempotent:
+                            unknown = _unknown_outcome(endpoint, error)
+                            if unknown is not None:
+                                raise unknown from error
                         raise
+                    retry_after = (error.retry_after if isinstance(
+                        error, RateLimitError | UnexpectedResponseError) else None)
                     if isinstance(error, RateLimitError):
-                        delay = retry.rate_limited_delay(attempt, error.retry_after)
+                        delay = retry.rate_limited_delay(attempt, retry_after)
                     else:
-                        delay = retry.delay(attempt)
+                        delay = retry.delay(attempt, retry_after)
                     logger.info(
                         "%s attempt %d failed (%s); retrying in %.3fs",
                         endpoint, attempt, type(error).__name__, delay,
@@ -237,6 +263,7 @@ class Transport:
                         f"{endpoint}: the client was closed while the request was in flight; "
                         "the platform may have acted on it",
                         endpoint=endpoint,
+                        reason="the client was closed while the request was in flight",
                     ) from None
                 raise ClientClosedError(
                     f"{endpoint}: the client was closed before the call completed"
@@ -260,7 +287,7 @@ class Transport:
         attempt: int,
         client_timeout: aiohttp.ClientTimeout,
         check_business: bool,
-    ) -> Any:
+    ) -> tuple[Any, str | None]:
         session = self._ensure_session()
         signed = sign_attempt(self._signer, self._credentials, method, path)
         headers = signed.headers
@@ -280,9 +307,11 @@ class Transport:
         error: BaseException | None = None
         try:
             try:
+                # No redirects: following one would resend the signed request (same nonce)
+                # below the library, possibly to another host; a 3xx is no envelope (rule 0).
                 async with session.request(
                     method, self._base_url + path, data=body, params=query, headers=headers,
-                    timeout=client_timeout,
+                    timeout=client_timeout, allow_redirects=False,
                 ) as response:
                     status = response.status
                     raw = await response.read()
@@ -297,19 +326,27 @@ class Transport:
                 raise OutcomeUnknownError(
                     f"{endpoint}: no answer within the timeout; the platform may have acted on it",
                     endpoint=endpoint,
+                    reason="no answer within the timeout",
+                    cause=exc,
                 ) from exc
             except aiohttp.ClientError as exc:
+                # A dropped connection (also a kept-alive one dropped as the request went
+                # out), a body cut short, a malformed HTTP answer: the request may have been
+                # written, so the platform may have acted on it.
                 raise OutcomeUnknownError(
                     f"{endpoint}: the connection failed after the request was sent "
                     f"({type(exc).__name__}: {exc}); the platform may have acted on it",
                     endpoint=endpoint,
+                    reason=f"the connection failed after the request was sent "
+                           f"({type(exc).__name__})",
+                    cause=exc,
                 ) from exc
             data, request_id = decode_response(
                 status, raw, response_headers, endpoint=endpoint, check_business=check_business
             )
             if (sink := ANSWERS.get()) is not None:  # [telemetry hook] raw response, spans
                 sink.answered(method, path, attempt, status, response_headers, request_id, started)
-            return data
+            return data, request_id
         except PandaPonError as exc:
             error = exc
             request_id = getattr(exc, "request_id", None)
@@ -329,6 +366,26 @@ class Transport:
                 )
                 for response_hook in self._response_hooks:
                     await response_hook(response_event)
+
+
+def _unknown_outcome(endpoint: str, error: PandaPonError) -> OutcomeUnknownError | None:
+    """What a final ``error`` on a call that is not idempotent means (rule 0): the outcome is
+    unknown unless an envelope proved the platform did not act, or the request was not sent."""
+    if isinstance(error, ServerError):
+        reason = f"the platform answered with a server error (HTTP {error.http_status}, " \
+                 f"code={error.code!r})"
+    elif isinstance(error, UnexpectedResponseError):
+        reason = (f"the answer was not a PandaPon envelope (HTTP {error.http_status}, "
+                  f"{error.content_type or 'no content type'})")
+    else:
+        return None
+    return OutcomeUnknownError(
+        f"{endpoint}: {reason} after the request was sent; the platform may have acted on it "
+        f"({error})",
+        endpoint=endpoint,
+        reason=reason,
+        cause=error,
+    )
 
 
 def _query_value(value: Any) -> str:

@@ -16,8 +16,10 @@ concurrency cap and retry rules (non-idempotent calls are never blindly resent) 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
+import socket
 import time
 import uuid
 from collections.abc import (
@@ -38,7 +40,7 @@ from ._bulk_engine import (
     OutcomeStream,
     Progress,
     ProgressCallback,
-    call_progress,
+    ProgressNotifier,
     check_concurrency,
 )
 from ._bulk_reports import (
@@ -53,12 +55,20 @@ from .errors import (
     APIError,
     AuthenticationError,
     BusinessError,
+    ClientClosedError,
+    ConnectError,
     NotFoundError,
-    OutcomeUnknownError,
     PandaPonError,
     RateLimitError,
+    ServerError,
 )
-from .journal import SETTLED_STATES, Journal, JournalEntry, SQLiteJournal
+from .journal import (
+    DEFAULT_LEASE,
+    ClaimResult,
+    Journal,
+    JournalEntry,
+    SQLiteJournal,
+)
 from .models.alibaba import BATCH_PAY_MAX_ORDERS, PayFailOrder
 
 if TYPE_CHECKING:
@@ -95,6 +105,9 @@ CLOSED_STATUSES: frozenset[str] = frozenset({"cancel", "terminated"})
 RECEIVED_STATUSES: frozenset[str] = frozenset({"confirm_goods", "success"})
 
 DEFAULT_CHUNK_SIZE = 50
+DEFAULT_RESUBMIT_GRACE = 2.0
+"""Seconds ``submit_to_pay`` waits before reading an order again, after reading it unpaid
+following an unknown outcome, and only then resubmitting it."""
 _NOT_FOUND_REASON = "订单不存在 (order not found)"
 
 
@@ -179,16 +192,77 @@ class _Unit:
     sent: bool = False
 
 
+class _NoJournal:
+    """Claims and intents for a run without a journal: everything is this run's."""
+
+    lease = DEFAULT_LEASE
+
+    async def open(self) -> None:
+        return None
+
+    async def load(self, order_ids: Sequence[str]) -> Mapping[str, JournalEntry]:
+        return {}
+
+    async def claim(self, order_ids: Sequence[str], *, owner: str) -> ClaimResult:
+        return ClaimResult(claimed=dict.fromkeys(order_ids))
+
+    async def renew(self, owner: str) -> int:
+        return 0
+
+    async def record_intent(
+        self, order_ids: Sequence[str], *, owner: str, batch: str
+    ) -> list[str]:
+        return list(order_ids)
+
+    async def record_outcomes(self, entries: Sequence[JournalEntry], *, owner: str) -> None:
+        return None
+
+    async def release(self, order_ids: Sequence[str], *, owner: str) -> None:
+        return None
+
+
+def _proves_not_processed(error: Exception) -> bool:
+    """Whether a failed write provably did nothing: an envelope from the platform saying it
+    failed, a request never sent, or a closed client. Anything else (an unknown outcome, an
+    answer that is not an envelope, an answer that does not decode, a bug) may hide a
+    processed request."""
+    if isinstance(error, APIError):
+        return error.code is not None
+    return isinstance(error, BusinessError | ConnectError | ClientClosedError)
+
+
+def _is_missing(error: Exception) -> bool:
+    """Only a platform envelope saying the order does not exist settles it as missing: a
+    proxy's 404 page is not one."""
+    return isinstance(error, NotFoundError) and error.code is not None
+
+
+def _run_owner() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+
+
 class _PayRun:
     """State of one ``submit_to_pay`` call. Runs on one event loop, so the shared buckets
-    need no lock; ``_settle`` enforces the one-bucket-per-id invariant."""
+    need no lock; ``settle`` enforces the one-bucket-per-id invariant."""
 
-    def __init__(self, client: PandaPonClient, journal: Journal | None) -> None:
+    def __init__(
+        self, client: PandaPonClient, journal: Journal | None, *, resubmit_grace: float
+    ) -> None:
         self.orders = _alibaba_orders(client)
         self.journal = journal
+        self.store: Journal = journal if journal is not None else _NoJournal()
         self.report = BulkPayReport()
         self.settled: dict[str, str] = {}
-        self.run_id = uuid.uuid4().hex[:12]
+        self.owner = _run_owner()
+        self.run_id = self.owner.rsplit(":", 1)[1]
+        self.resubmit_grace = resubmit_grace
+        self.poll = min(1.0, self.store.lease / 4)
+        # Ids a request may have been sent for (by this run, or by a run that held them):
+        # if this run's bookkeeping fails, they are `unknown`, never `errored`.
+        self.maybe_sent: set[str] = set()
+        self.claimed: set[str] = set()
+        self.waited: set[str] = set()
+        self.stop_error: AuthenticationError | None = None
 
     def settle(self, oid: str, bucket: str, detail: Any = None) -> JournalEntry | None:
         """Put ``oid`` in its bucket; returns what the journal should record."""
@@ -219,6 +293,14 @@ class _PayRun:
             return None
         raise AssertionError(f"unknown bucket {bucket!r}")
 
+    def stop(self, error: AuthenticationError) -> None:
+        if self.stop_error is None:
+            self.stop_error = error
+            logger.error(
+                "bulk payment stopped: the platform refused the credentials (%s); ids not "
+                "sent yet are reported errored", _error_text(error),
+            )
+
     async def record(self, entries: list[JournalEntry | None]) -> None:
         if self.journal is None:
             return
@@ -226,49 +308,108 @@ class _PayRun:
         if not real:
             return
         try:
-            await self.journal.record_outcomes(real)
+            await self.journal.record_outcomes(real, owner=self.owner)
         except Exception:
-            # The report still has these outcomes; the journal keeps them as `sending`, and
-            # the next run reads their state before doing anything: safe, only slower.
+            # The report still has these outcomes; the journal keeps them `sending` (claim
+            # released when its lease lapses), and the next run reads their state before
+            # doing anything: safe, only slower.
             logger.exception("could not record %d outcomes in the journal", len(real))
-
-    async def intent(self, ids: list[str], batch: str) -> None:
-        if self.journal is not None:
-            await self.journal.record_intent(ids, batch=batch)
+        else:
+            self.claimed.difference_update(entry.order_id for entry in real)
 
     async def process(self, unit: _Unit) -> None:
-        entries: list[JournalEntry | None] = []
-        if unit.kind == "reconcile":
-            await self.reconcile(
-                unit, unit.ids, "in flight or unknown when an earlier run stopped",
-                entries, resubmit=True,
-            )
-        else:
-            await self.intent(unit.ids, unit.batch)
+        """Claim the unit's ids, then read or send what this run holds; wait for ids another
+        live run holds (their outcome, or their lease to lapse) and start again with them."""
+        pending = unit.ids
+        while pending:
+            if self.stop_error is not None:
+                for oid in pending:
+                    if oid not in self.settled:
+                        if oid in self.maybe_sent:
+                            self.settle(oid, "unknown", "the run stopped (authentication "
+                                        f"refused: {self.stop_error}) while another run "
+                                        "held this order")
+                        else:
+                            self.settle(oid, "errored", self.stop_error)
+                return
+            claim = await self.store.claim(pending, owner=self.owner)
+            if self.journal is not None:
+                self.claimed.update(claim.claimed)
+            for oid, entry in claim.settled.items():
+                self.settle(oid, f"journal_{entry.state}", entry.reason)
+            self.maybe_sent.update(claim.held)
+            to_read = [oid for oid, prev in claim.claimed.items()
+                       if prev is not None and prev.maybe_sent]
+            to_send = [oid for oid, prev in claim.claimed.items()
+                       if prev is None or not prev.maybe_sent]
+            self.maybe_sent.update(to_read)
+            entries: list[JournalEntry | None] = []
+            lost: list[str] = []
+            if to_read:
+                lost += await self.reconcile(
+                    unit, to_read, "in flight or unknown when an earlier run stopped",
+                    entries, resubmit=True,
+                )
+            if to_send:
+                lost += await self.send(unit, to_send, entries, resubmit=True)
+            await self.record(entries)
+            pending = [*claim.held, *lost]
+            if pending:
+                for oid in claim.held:
+                    if oid not in self.waited:
+                        self.waited.add(oid)
+                        self.report.waited.append(oid)
+                await asyncio.sleep(self.poll)
+
+    async def send(
+        self, unit: _Unit, ids: list[str], entries: list[JournalEntry | None], *,
+        resubmit: bool,
+    ) -> list[str]:
+        """Record the intent, then pay the ids still held; returns the ids whose claim was
+        lost meanwhile (another run took them over): they are not sent."""
+        if self.stop_error is not None:
+            entries.extend(self.settle(oid, "errored", self.stop_error) for oid in ids
+                           if oid not in self.maybe_sent)
+            entries.extend(self.settle(oid, "unknown", "the run stopped (authentication "
+                                       f"refused: {self.stop_error}) before resubmission")
+                           for oid in ids if oid in self.maybe_sent)
+            return []
+        batch = unit.batch if resubmit else f"{unit.batch}:resubmit"
+        recorded = await self.store.record_intent(ids, owner=self.owner, batch=batch)
+        held = set(recorded)
+        lost = [oid for oid in ids if oid not in held]
+        if recorded:
             unit.sent = True
-            await self.pay(unit, unit.ids, entries, resubmit=True)
-        await self.record(entries)
+            self.maybe_sent.update(recorded)
+            if not resubmit:
+                self.report.resubmitted.extend(recorded)
+            lost += await self.pay(unit, recorded, entries, resubmit=resubmit)
+        return lost
 
     async def pay(
         self, unit: _Unit, ids: list[str], entries: list[JournalEntry | None], *, resubmit: bool
-    ) -> None:
+    ) -> list[str]:
         """Send ``ids`` (intent already recorded) and settle or reconcile each of them."""
         try:
             result = await self.orders.batch_submit_to_pay(ids)
-        except OutcomeUnknownError as error:
-            await self.reconcile(unit, ids, _error_text(error), entries, resubmit=resubmit)
-            return
-        except PandaPonError as error:
-            # Answered with a failure, or never sent (ConnectError, client closed): not paid.
-            entries.extend(self.settle(oid, "errored", error) for oid in ids)
-            return
         except Exception as error:
-            # Sent and answered, but the answer could not be read: the platform may have paid.
-            await self.reconcile(
-                unit, ids, f"unreadable answer ({_error_text(error)})", entries,
-                resubmit=resubmit,
-            )
-            return
+            if isinstance(error, AuthenticationError):
+                self.stop(error)
+            if _proves_not_processed(error):
+                if resubmit:
+                    # An envelope saying it failed, or never sent: not paid.
+                    entries.extend(self.settle(oid, "errored", error) for oid in ids)
+                else:
+                    # This resend did nothing, but the first attempt's outcome is unknown
+                    # (it may yet be processed, e.g. stalled on its way): not `errored`.
+                    entries.extend(self.settle(oid, "unknown", (
+                        "first attempt's outcome unknown; the resubmission was refused "
+                        f"before processing ({_error_text(error)})"
+                    )) for oid in ids)
+                return []
+            # Sent, and no envelope proves what happened: the platform may have paid.
+            return await self.reconcile(unit, ids, _error_text(error), entries,
+                                        resubmit=resubmit)
         wanted = set(ids)
         paid = {oid for oid in result.success_order_ids if oid in wanted}
         refused: dict[str, str] = {}
@@ -276,22 +417,45 @@ class _PayRun:
             if fail.order_id in wanted and fail.order_id not in paid:
                 refused.setdefault(fail.order_id, fail.error_reason or "")
         missing = [oid for oid in ids if oid not in paid and oid not in refused]
-        if len(paid) + len(refused) + len(missing) != len(ids):
-            raise AssertionError("batch answer split does not cover the chunk")
         for oid in ids:
             if oid in paid:
                 entries.append(self.settle(oid, "success"))
-        if resubmit:
-            for oid, reason in refused.items():
-                entries.append(self.settle(oid, "pay_fail", reason))
-        elif refused:
-            # A refusal of a resubmission may mean our first, unanswered attempt paid it
-            # ("state does not allow payment"): read before calling it a failure.
-            await self.reconcile(unit, list(refused), "refused on resubmission", entries,
-                                 resubmit=False, refused=refused)
+        lost: list[str] = []
+        if refused:
+            # "State does not allow payment" may mean it is paid already (by an earlier run,
+            # a concurrent one, or our own unanswered first attempt): read before filing.
+            await self.read_refused(refused, entries, resubmitted=not resubmit)
         if missing:
-            await self.reconcile(unit, missing, "left out of both lists of the answer",
-                                 entries, resubmit=resubmit)
+            lost += await self.reconcile(unit, missing, "left out of both lists of the answer",
+                                         entries, resubmit=resubmit)
+        return lost
+
+    async def read_refused(
+        self, refused: Mapping[str, str], entries: list[JournalEntry | None], *,
+        resubmitted: bool,
+    ) -> None:
+        ids = list(refused)
+        details = await _gather_settled(self.orders.get_detail, ids)
+        for oid, detail in zip(ids, details, strict=True):
+            reason = refused[oid]
+            if isinstance(detail, Exception):
+                if isinstance(detail, AuthenticationError):
+                    self.stop(detail)
+                if _is_missing(detail):
+                    entries.append(self.settle(oid, "pay_fail", reason))
+                else:
+                    entries.append(self.settle(oid, "unknown", (
+                        f"payment refused ({reason}); reading the order failed "
+                        f"({_error_text(detail)})"
+                    )))
+                continue
+            if order_status(detail) in PAID_STATUSES:
+                self.report.reconciled.append(oid)
+                if not resubmitted:
+                    self.report.already_paid.append(oid)
+                entries.append(self.settle(oid, "success"))
+            else:
+                entries.append(self.settle(oid, "pay_fail", reason))
 
     async def reconcile(
         self,
@@ -301,29 +465,36 @@ class _PayRun:
         entries: list[JournalEntry | None],
         *,
         resubmit: bool,
-        refused: Mapping[str, str] | None = None,
-    ) -> None:
-        """Establish the outcome of ``ids`` by reading each order; unpaid ones are sent once
-        more when ``resubmit`` (after recording that intent)."""
+    ) -> list[str]:
+        """Establish the outcome of ``ids`` by reading each order. Unpaid ones, when
+        ``resubmit``, are read once more after ``resubmit_grace`` seconds (a request that
+        stalled on its way may still be processed) and only then sent once more."""
+        again = await self.read_state(ids, why, entries, resubmit=resubmit)
+        if again and self.resubmit_grace > 0:
+            await asyncio.sleep(self.resubmit_grace)
+            again = await self.read_state(again, why, entries, resubmit=True)
+        if again:
+            return await self.send(unit, again, entries, resubmit=False)
+        return []
+
+    async def read_state(
+        self, ids: list[str], why: str, entries: list[JournalEntry | None], *, resubmit: bool
+    ) -> list[str]:
+        """Settle what the order state proves; returns the unpaid ids to send again."""
         details = await _gather_settled(self.orders.get_detail, ids)
         again: list[str] = []
         for oid, detail in zip(ids, details, strict=True):
-            if refused is not None and oid in refused:
-                status = None if isinstance(detail, Exception) else order_status(detail)
-                if status in PAID_STATUSES:
-                    self.report.reconciled.append(oid)
-                    entries.append(self.settle(oid, "success"))
-                else:
-                    entries.append(self.settle(oid, "pay_fail", refused[oid]))
-                continue
-            if isinstance(detail, NotFoundError):
-                self.report.reconciled.append(oid)
-                entries.append(self.settle(oid, "pay_fail", _NOT_FOUND_REASON))
-                continue
             if isinstance(detail, Exception):
-                entries.append(self.settle(
-                    oid, "unknown", f"{why}; reading the order failed ({_error_text(detail)})"
-                ))
+                if isinstance(detail, AuthenticationError):
+                    self.stop(detail)
+                if _is_missing(detail):
+                    self.report.reconciled.append(oid)
+                    entries.append(self.settle(oid, "pay_fail", _NOT_FOUND_REASON))
+                else:
+                    entries.append(self.settle(
+                        oid, "unknown",
+                        f"{why}; reading the order failed ({_error_text(detail)})",
+                    ))
                 continue
             status = order_status(detail)
             if status in PAID_STATUSES:
@@ -343,12 +514,7 @@ class _PayRun:
                 entries.append(self.settle(
                     oid, "unknown", f"{why}; order status {status!r} does not say"
                 ))
-        if again:
-            batch = f"{unit.batch}:resubmit"
-            await self.intent(again, batch)
-            unit.sent = True
-            self.report.resubmitted.extend(again)
-            await self.pay(unit, again, entries, resubmit=False)
+        return again
 
     def progress(self, started: float) -> Progress:
         report = self.report
@@ -359,6 +525,23 @@ class _PayRun:
             failed=len(report.pay_fail_orders) + len(report.errored) + len(report.unknown),
             elapsed=time.monotonic() - started,
         )
+
+
+async def _renew_claims(journal: Journal, owner: str) -> None:
+    """Keep this run's claims alive while it runs (a failed renewal is retried; claims that
+    lapse meanwhile are lost to other runs, and this run then does not send them)."""
+    while True:
+        await asyncio.sleep(journal.lease / 3)
+        try:
+            await journal.renew(owner)
+        except Exception:
+            logger.exception("could not renew the journal claims of this run")
+
+
+def _check_grace(grace: object) -> float:
+    if isinstance(grace, bool) or not isinstance(grace, int | float) or not 0 <= grace <= 600:
+        raise ValueError(f"resubmit_grace must be seconds from 0 to 600, got {grace!r}")
+    return float(grace)
 
 
 def _alibaba_orders(client: PandaPonClient) -> AlibabaOrders:
@@ -410,6 +593,7 @@ class _ActionRun:
         self.send = send
         self.report = BulkActionReport(kind.name)
         self.settled: set[str] = set()
+        self.stop_error: AuthenticationError | None = None
 
     def settle(self, oid: str, bucket: str, detail: Any = None) -> None:
         if oid in self.settled:
@@ -429,32 +613,55 @@ class _ActionRun:
         oid, payload = item
         await self.attempt(oid, payload, resubmit=True)
 
+    def settle_not_done(self, oid: str, error: Exception, *, resubmit: bool) -> None:
+        """This request provably did nothing; on a resubmission the first attempt's outcome
+        is still unknown (it may yet be processed), so the id is not `errored`."""
+        if resubmit:
+            self.settle(oid, "errored", error)
+        else:
+            self.settle(oid, "unknown", "first attempt's outcome unknown; the resubmission "
+                        f"was refused before processing ({_error_text(error)})")
+
+    def stop(self, error: AuthenticationError) -> None:
+        if self.stop_error is None:
+            self.stop_error = error
+            logger.error(
+                "bulk %s stopped: the platform refused the credentials (%s); ids not sent "
+                "yet are reported errored", self.kind.name, _error_text(error),
+            )
+
     async def attempt(self, oid: str, payload: Any, *, resubmit: bool) -> None:
+        if self.stop_error is not None:
+            if resubmit:
+                self.settle(oid, "errored", self.stop_error)
+            else:
+                self.settle(oid, "unknown", "the run stopped (authentication refused: "
+                            f"{self.stop_error}) before resubmission")
+            return
         try:
             answer = await self.send(oid, payload)
-        except OutcomeUnknownError as error:
-            await self.reconcile(oid, payload, _error_text(error), resubmit=resubmit)
+        except AuthenticationError as error:
+            self.stop(error)
+            self.settle_not_done(oid, error, resubmit=resubmit)
             return
         except BusinessError as error:
             self.settle(oid, "failed", error.error_message or error.error_code or str(error))
             return
-        except NotFoundError:
-            self.settle(oid, "failed", _NOT_FOUND_REASON)
-            return
-        except (AuthenticationError, RateLimitError) as error:
-            self.settle(oid, "errored", error)
-            return
-        except APIError as error:
-            # The platform answered about this order and said no (e.g. a state that does not
-            # allow it): a refusal, not a transient failure.
-            self.settle(oid, "failed", error.msg or str(error))
-            return
-        except PandaPonError as error:
-            self.settle(oid, "errored", error)
-            return
         except Exception as error:
-            await self.reconcile(oid, payload, f"unreadable answer ({_error_text(error)})",
-                                 resubmit=resubmit)
+            if not _proves_not_processed(error):
+                # Sent, and no envelope proves what happened: read the order.
+                await self.reconcile(oid, payload, _error_text(error), resubmit=resubmit)
+            elif _is_missing(error):
+                self.settle(oid, "failed", _NOT_FOUND_REASON)
+            elif isinstance(error, RateLimitError | ServerError) or not isinstance(
+                error, APIError
+            ):
+                # Refused before processing, or never sent: not done, safe to retry.
+                self.settle_not_done(oid, error, resubmit=resubmit)
+            else:
+                # The platform answered about this order and said no (e.g. a state that does
+                # not allow it): a refusal, not a transient failure.
+                self.settle(oid, "failed", error.msg or str(error))
             return
         if answer is False:
             self.settle(oid, "failed", "the platform answered false")
@@ -464,11 +671,15 @@ class _ActionRun:
     async def reconcile(self, oid: str, payload: Any, why: str, *, resubmit: bool) -> None:
         try:
             detail = await self.orders.get_detail(oid)
-        except NotFoundError:
-            self.settle(oid, "failed", _NOT_FOUND_REASON)
-            return
         except Exception as error:
-            self.settle(oid, "unknown", f"{why}; reading the order failed ({_error_text(error)})")
+            if isinstance(error, AuthenticationError):
+                self.stop(error)
+            if _is_missing(error):
+                self.settle(oid, "failed", _NOT_FOUND_REASON)
+            else:
+                self.settle(
+                    oid, "unknown", f"{why}; reading the order failed ({_error_text(error)})"
+                )
             return
         status = order_status(detail)
         if status in self.kind.done_statuses:
@@ -539,46 +750,63 @@ class BulkNamespace:
         concurrency: int | None = None,
         journal: Journal | str | os.PathLike[str] | None = None,
         on_progress: ProgressCallback | None = None,
+        resubmit_grace: float = DEFAULT_RESUBMIT_GRACE,
     ) -> BulkPayReport:
         """Pay 1688 orders in chunks of ``chunk_size`` (``concurrency`` chunks in flight).
 
         Ids must be non-empty digit strings (or positive ints); a bad id raises
         ``ValueError`` naming it before anything is sent. Duplicates are paid at most once
         and listed in ``report.duplicates``. Each distinct id ends in exactly one bucket of
-        the :class:`BulkPayReport`. A chunk whose outcome is unknown, and any id the answer
-        leaves out, is reconciled by reading the order: paid -> success; unpaid -> sent once
-        more; cancelled/terminated/missing -> pay_fail; otherwise -> unknown.
+        the :class:`BulkPayReport`.
+
+        Only a platform envelope proves what happened to a payment. A chunk whose outcome is
+        unknown (no answer, or an answer that is not a readable envelope), and any id the
+        answer leaves out, is reconciled by reading the order: paid -> success; cancelled,
+        terminated, or missing (a platform envelope saying so) -> pay_fail; unpaid -> read
+        again after ``resubmit_grace`` seconds (a request stalled on its way may still be
+        processed), then sent once more if still unpaid; a failed read -> unknown, with the
+        reason. An id the platform refuses is read too: found paid, it is ``success`` (and
+        listed in ``report.already_paid``), never ``pay_fail``. The first authentication
+        refusal stops the run: ids not sent yet are ``errored`` with that error.
 
         ``journal`` (a :class:`~pandapon_async.journal.Journal`, or a path for an
-        :class:`~pandapon_async.journal.SQLiteJournal` opened and closed here) records each
-        chunk's intent before sending and its outcome after; running again with the same
-        journal reports settled ids from it and reads the state of in-flight ones before
-        any resubmission. ``on_progress`` receives a :class:`Progress` counted in order ids.
+        :class:`~pandapon_async.journal.SQLiteJournal` opened and closed here) claims each
+        chunk's ids for this run before sending (an id another live run holds is not sent:
+        this run waits for that run's outcome, listed in ``report.waited``), records the
+        intent before sending and the outcome after; running again with the same journal
+        reports settled ids from it and reads the state of in-flight ones before any
+        resubmission. ``on_progress`` receives a :class:`Progress` counted in order ids; an
+        exception it raises is logged once and the run goes on.
         """
         ids, duplicates = _check_ids(order_ids)
         chunk_size = _check_chunk_size(chunk_size)
         concurrency = check_concurrency(
             _default_concurrency(self._client) if concurrency is None else concurrency
         )
+        resubmit_grace = _check_grace(resubmit_grace)
         store, owned = _resolve_journal(journal)
+        notify = ProgressNotifier(on_progress)
         started = time.monotonic()
-        run = _PayRun(self._client, store)
+        run = _PayRun(self._client, store, resubmit_grace=resubmit_grace)
         run.report.duplicates = duplicates
+        renewer: asyncio.Task[None] | None = None
         try:
             prior: Mapping[str, JournalEntry] = {}
             if store is not None:
                 await store.open()
                 prior = await store.load(ids)
+                renewer = asyncio.create_task(_renew_claims(store, run.owner))
             to_pay: list[str] = []
             to_reconcile: list[str] = []
             for oid in ids:
                 entry = prior.get(oid)
-                if entry is None or entry.state == "errored":
-                    to_pay.append(oid)
-                elif entry.state in SETTLED_STATES:
+                if entry is not None and entry.settled:
+                    # Settled states only move to success: safe to report without a claim.
                     run.settle(oid, f"journal_{entry.state}", entry.reason)
-                else:
+                elif entry is not None and entry.maybe_sent:
                     to_reconcile.append(oid)
+                else:
+                    to_pay.append(oid)
 
             def units() -> Iterator[_Unit]:
                 number = 0
@@ -594,19 +822,28 @@ class BulkNamespace:
                 return unit
 
             total = len(ids)
-            if on_progress is not None and run.settled:
-                await call_progress(on_progress, attrs.evolve(run.progress(started), total=total))
+            if run.settled:
+                await notify(attrs.evolve(run.progress(started), total=total))
             async with OutcomeStream(process, units(), concurrency=concurrency) as outcomes:
                 async for outcome in outcomes:
                     if outcome.error is not None:
                         self._settle_escaped(run, outcome.item, outcome.error)
-                    if on_progress is not None:
-                        await call_progress(
-                            on_progress, attrs.evolve(run.progress(started), total=total)
-                        )
+                    await notify(attrs.evolve(run.progress(started), total=total))
         finally:
-            if owned and store is not None:
-                await store.aclose()  # type: ignore[attr-defined]
+            if renewer is not None:
+                renewer.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await renewer
+            if store is not None:
+                try:
+                    if run.claimed:
+                        await store.release(sorted(run.claimed), owner=run.owner)
+                except Exception:
+                    # The claims lapse after the lease; another run then reads their state.
+                    logger.exception("could not release %d journal claims", len(run.claimed))
+                finally:
+                    if owned:
+                        await store.aclose()  # type: ignore[attr-defined]
         report = run.report
         report.elapsed = time.monotonic() - started
         if report.total != len(ids) or len(run.settled) != len(ids):
@@ -622,7 +859,7 @@ class BulkNamespace:
         for oid in unit.ids:
             if oid in run.settled:
                 continue
-            if unit.sent:
+            if oid in run.maybe_sent:
                 run.settle(
                     oid, "unknown", f"processing failed after sending ({_error_text(error)})"
                 )
@@ -668,6 +905,7 @@ class BulkNamespace:
         elif not callable(fetch):
             raise ValueError("fetch must be an async function of one order id")
         report = BulkLookupReport(duplicates=duplicates)
+        notify = ProgressNotifier(on_progress)
         started = time.monotonic()
         async with OutcomeStream(fetch, ids, concurrency=concurrency) as outcomes:
             async for outcome in outcomes:
@@ -679,8 +917,8 @@ class BulkNamespace:
                     report.not_found.append(outcome.item)
                 else:
                     report.errored[outcome.item] = outcome.error
-                if on_progress is not None:
-                    await call_progress(on_progress, Progress(
+                if notify.callback is not None:
+                    await notify(Progress(
                         report.total, len(ids), len(report.found),
                         len(report.not_found) + len(report.errored), time.monotonic() - started,
                     ))
@@ -779,19 +1017,25 @@ class BulkNamespace:
         )
         run = _ActionRun(self._client, kind, send)
         run.report.duplicates = duplicates
+        notify = ProgressNotifier(on_progress)
         started = time.monotonic()
         orders_api = _alibaba_orders(self._client)
 
         async def process(item: tuple[str, Any]) -> None:
             oid, payload = item
             if kind is _CONFIRM and payload is None:
+                if run.stop_error is not None:
+                    run.settle(oid, "errored", run.stop_error)
+                    return
                 try:
                     detail = await orders_api.get_detail(oid)
-                except NotFoundError:
-                    run.settle(oid, "failed", _NOT_FOUND_REASON)
-                    return
                 except PandaPonError as error:
-                    run.settle(oid, "errored", error)
+                    if isinstance(error, AuthenticationError):
+                        run.stop(error)
+                    if _is_missing(error):
+                        run.settle(oid, "failed", _NOT_FOUND_REASON)
+                    else:
+                        run.settle(oid, "errored", error)
                     return
                 if order_status(detail) in kind.done_statuses:
                     run.settle(oid, "succeeded")
@@ -812,8 +1056,8 @@ class BulkNamespace:
                 if outcome.error is not None and outcome.item[0] not in run.settled:
                     # Not a PandaPonError from the platform: a bug or an unreadable detail.
                     run.settle(outcome.item[0], "errored", outcome.error)
-                if on_progress is not None:
-                    await call_progress(on_progress, run.progress(started, len(items)))
+                if notify.callback is not None:
+                    await notify(run.progress(started, len(items)))
         run.report.elapsed = time.monotonic() - started
         if run.report.total != len(items):
             raise AssertionError("bulk action lost track of ids")

@@ -20,9 +20,11 @@ __all__ = [
     "PandaPonError",
     "RateLimitError",
     "RateLimiterUnavailableError",
+    "ResponseDecodeError",
     "ServerError",
     "SignatureVerificationError",
     "TransportError",
+    "UnexpectedResponseError",
     "WrongEventLoopError",
 ]
 
@@ -64,7 +66,9 @@ class AuthenticationError(APIError):
 
 
 class NotFoundError(APIError):
-    """The thing asked for does not exist (HTTP 404 or envelope code 404)."""
+    """The platform said, in its own envelope, that the thing asked for does not exist
+    (envelope code 404). A 404 page from a proxy or gateway is an
+    :class:`UnexpectedResponseError`, never this."""
 
 
 class RateLimitError(APIError):
@@ -76,7 +80,7 @@ class RateLimitError(APIError):
 
 
 class ServerError(APIError):
-    """The platform failed on its side (HTTP 5xx or an envelope code of 500 or more)."""
+    """The platform failed on its side: an envelope with HTTP 5xx or a code of 500 or more."""
 
 
 class BusinessError(PandaPonError):
@@ -100,12 +104,53 @@ class BusinessError(PandaPonError):
         self.data = data
 
 
+def _split_endpoint(endpoint: str | None) -> tuple[str | None, str | None]:
+    if endpoint is None or " " not in endpoint:
+        return None, endpoint
+    method, path = endpoint.split(" ", 1)
+    return method, path
+
+
 class TransportError(PandaPonError):
-    """The call did not get a usable answer from the platform."""
+    """The call did not get a usable answer from the platform.
+
+    ``endpoint`` is ``"METHOD /path"``; ``method`` and ``path`` are its two halves.
+    """
 
     def __init__(self, message: str, *, endpoint: str | None = None) -> None:
         super().__init__(message)
         self.endpoint = endpoint
+        self.method, self.path = _split_endpoint(endpoint)
+
+
+class UnexpectedResponseError(TransportError):
+    """An HTTP answer that is not a PandaPon envelope, so it proves nothing about the call.
+
+    A proxy's or gateway's page (HTML or anything else, any status: a 404 here is *not*
+    :class:`NotFoundError`), a truncated body, JSON without ``code``. ``http_status`` and
+    ``content_type`` are the response's, ``body_excerpt`` the start of its body (text, at
+    most 200 bytes), ``retry_after`` the ``Retry-After`` of a 429 page, ``request_id`` a
+    ``requestId`` if the body had one. On a call that is not idempotent the library raises
+    :class:`OutcomeUnknownError` caused by this instead: the platform may have acted.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        endpoint: str | None = None,
+        http_status: int | None = None,
+        content_type: str | None = None,
+        body_excerpt: str = "",
+        request_id: str | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message, endpoint=endpoint)
+        self.http_status = http_status
+        self.content_type = content_type
+        self.body_excerpt = body_excerpt
+        self.request_id = request_id
+        self.retry_after = retry_after
 
 
 class ConnectError(TransportError):
@@ -116,11 +161,60 @@ class ConnectError(TransportError):
 
 
 class OutcomeUnknownError(TransportError):
-    """The request was sent but no answer was established (timeout, dropped connection, 5xx).
+    """The request may have reached the platform, and no platform envelope says what it did.
 
+    A timeout or a dropped connection after the request may have been written, a server error,
+    or, on a call that is not idempotent, any answer that is not a well-formed envelope
+    decoding into its model (:class:`UnexpectedResponseError`, :class:`ResponseDecodeError`).
     The platform may have acted on it. Never resend a non-idempotent request on this error
     without first reading the state it would change.
+
+    ``reason`` says in a few words what was seen; ``cause`` is the specific error (also
+    ``__cause__``) or ``None``; ``request_id`` is the platform's, when an envelope carried one.
     """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        endpoint: str | None = None,
+        reason: str | None = None,
+        cause: BaseException | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        super().__init__(message, endpoint=endpoint)
+        self.reason = reason if reason is not None else message
+        self.cause = cause
+        self.request_id = request_id if request_id is not None else getattr(
+            cause, "request_id", None)
+
+
+class ResponseDecodeError(PandaPonError):
+    """A well-formed envelope whose ``data`` does not decode into the endpoint's model.
+
+    ``endpoint`` is ``"METHOD /path"``, ``request_id`` the platform's, ``field_path`` where
+    decoding failed (``data.payFailOrders[2].orderId``; ``data`` when the whole value has the
+    wrong shape), ``expected`` the type name expected there and ``reason`` what was wrong. On
+    a call that is not idempotent the library raises :class:`OutcomeUnknownError` caused by
+    this instead: the platform acted, but the answer cannot say how.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        endpoint: str | None = None,
+        request_id: str | None = None,
+        field_path: str = "data",
+        expected: str | None = None,
+        reason: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.endpoint = endpoint
+        self.request_id = request_id
+        self.field_path = field_path
+        self.expected = expected
+        self.reason = reason
 
 
 class ClientClosedError(PandaPonError, RuntimeError):

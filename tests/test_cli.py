@@ -198,7 +198,7 @@ async def test_api_errors_are_one_line_and_exit_1(
 ) -> None:
     use_fake(monkeypatch, fake_pandapon)
 
-    code = await run("call", "POST", "/no/such/endpoint", "--json", "{}")
+    code = await run("call", "POST", "/alibaba/order/detail", "--json", "{}")  # 400 envelope
 
     err = capsys.readouterr().err
     assert code == EXIT_FAILED

@@ -21,6 +21,7 @@ from pandapon_async import (
     PandaPonError,
     RateLimitError,
     ServerError,
+    UnexpectedResponseError,
 )
 from pandapon_async._envelope import decode_response
 from pandapon_async._retry import parse_retry_after
@@ -92,11 +93,24 @@ async def test_error_classes(
 
 async def test_retry_after_seconds_is_parsed(client: PandaPonClient) -> None:
     with aioresponses() as m:
-        m.post(f"{BASE}/p", status=429, headers={"Retry-After": "7"}, body="slow down")
+        m.post(f"{BASE}/p", status=429, headers={"Retry-After": "7"},
+               payload=envelope(code=429, msg="slow down"))
         with pytest.raises(RateLimitError) as caught:
             await client.call("POST", "/p")
     assert caught.value.retry_after == 7.0
     assert caught.value.http_status == 429
+
+
+async def test_a_429_page_without_an_envelope_keeps_its_retry_after(
+    client: PandaPonClient,
+) -> None:
+    """Rule 0: a gateway's 429 page is no envelope; on a read it is an unexpected response
+    that still tells how long to wait."""
+    with aioresponses() as m:
+        m.get(f"{BASE}/p", status=429, headers={"Retry-After": "7"}, body="slow down")
+        with pytest.raises(UnexpectedResponseError) as caught:
+            await client.call("GET", "/p")
+    assert (caught.value.retry_after, caught.value.http_status) == (7.0, 429)
 
 
 def test_retry_after_http_date() -> None:
@@ -112,18 +126,39 @@ async def test_non_json_body_quotes_the_first_200_bytes(client: PandaPonClient) 
     body = "<html>" + "x" * 500
     with aioresponses() as m:
         m.get(f"{BASE}/p", status=200, body=body, content_type="text/html")
-        with pytest.raises(APIError) as caught:
+        with pytest.raises(UnexpectedResponseError) as caught:
             await client.call("GET", "/p")
     text = str(caught.value)
     assert "GET /p" in text and "<html>" in text
     assert "x" * 194 in text and "x" * 200 not in text
+    assert caught.value.body_excerpt.startswith("<html>xxx")
+    assert len(caught.value.body_excerpt) <= 201
+    assert (caught.value.method, caught.value.path) == ("GET", "/p")
 
 
-def test_truncated_json_is_an_api_error() -> None:
-    with pytest.raises(APIError, match="not a PandaPon envelope"):
-        decode_response(200, b'{"code": 200, "data": {"a"', {}, endpoint="POST /x")
-    with pytest.raises(ServerError):
-        decode_response(502, b"Bad Gateway", {}, endpoint="POST /x")
+@pytest.mark.parametrize(
+    ("status", "body"),
+    [
+        (200, b'{"code": 200, "data": {"a"'),  # truncated
+        (200, b'{"requestId": "r", "data": {"successOrderIds": []}}'),  # no code
+        (200, b'{"code": "ok", "data": 1}'),  # a code that is not a number
+        (200, b"[1, 2]"),
+        (200, b""),
+        (502, b"Bad Gateway"),
+        (404, b"<html><body>404 Not Found</body></html>"),
+        (404, b'{"timestamp": 1, "status": 404, "error": "Not Found", "path": "/x"}'),
+        (401, b"<html>Unauthorized</html>"),
+    ],
+)
+def test_anything_but_an_envelope_is_an_unexpected_response(status: int, body: bytes) -> None:
+    """Rule 0: only a JSON object with a numeric code is the platform speaking; a proxy's 404
+    is never NotFoundError, a proxy's 401 never AuthenticationError."""
+    with pytest.raises(UnexpectedResponseError) as caught:
+        decode_response(status, body, {"Content-Type": "text/html"}, endpoint="POST /x")
+    error = caught.value
+    assert not isinstance(error, APIError)
+    assert (error.http_status, error.content_type, error.endpoint) == (
+        status, "text/html", "POST /x")
 
 
 async def test_business_failure_inside_successful_envelope(client: PandaPonClient) -> None:

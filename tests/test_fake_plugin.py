@@ -8,7 +8,13 @@ from typing import Any
 import pytest
 from aioresponses import aioresponses
 
-from pandapon_async import BusinessError, Credentials, PandaPonClient, ServerError
+from pandapon_async import (
+    BusinessError,
+    Credentials,
+    OutcomeUnknownError,
+    PandaPonClient,
+    ServerError,
+)
 from pandapon_async.testing import FakePandaPon, mock_endpoint, serve
 
 pytest_plugins = ["pytester"]
@@ -65,8 +71,10 @@ async def test_mock_endpoint_answers_an_envelope() -> None:
                 await client.call("POST", "/alibaba/order/receivegoods", json={})
         async with PandaPonClient(creds, base_url="http://127.0.0.1:1", rate_limit=None,
                                   max_retries=0) as client:
-            with pytest.raises(ServerError):
+            # A declared non-idempotent GET: a server error leaves its outcome unknown.
+            with pytest.raises(OutcomeUnknownError) as caught:
                 await client.call("GET", "/alibaba/order/pay/url", params={"orderId": "1"})
+            assert isinstance(caught.value.cause, ServerError)
 
 
 async def test_serve_prints_url_and_credentials_and_stops_on_cancel() -> None:

@@ -22,6 +22,7 @@ from pandapon_async import (
     NotFoundError,
     OutcomeUnknownError,
     PandaPonClient,
+    UnexpectedResponseError,
     compute_callback_signature,
     with_raw_response,
 )
@@ -235,7 +236,7 @@ async def test_an_undeclared_path_is_named_by_its_method_alone(
     [order_id] = fake_pandapon.create_alibaba_orders(1)
 
     await client.call("POST", DETAIL_PATH, json={"webSite": "1688", "orderId": order_id})
-    with pytest.raises(NotFoundError):
+    with pytest.raises(UnexpectedResponseError):
         await client.call("GET", "/no/such/path")
 
     declared, undeclared = sorted(by_kind(otel.finished(), SpanKind.INTERNAL),

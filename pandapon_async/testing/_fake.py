@@ -8,7 +8,7 @@ import hmac
 import json
 import logging
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Self
@@ -27,7 +27,7 @@ from .._signing import (
 from ._callbacks import PLATFORM_RETRY_DELAYS, CallbackDispatcher
 from ._clock import FakeClock
 from ._controls import AlibabaControls, TaobaoControls
-from ._faults import FaultDecision, Faults
+from ._faults import AFTER_PROCESSING_KINDS, FaultDecision, Faults
 from ._records import CallbackDelivery, LoggedRequest
 from ._routes import Handler, Route, build_routes, run_route
 from ._state import FakeState
@@ -46,7 +46,15 @@ _REQUIRED_HEADERS = (HEADER_ACCESS_KEY, HEADER_TIMESTAMP, HEADER_NONCE, HEADER_U
                      HEADER_SIGNATURE)
 _DROP_STATUS: None = None
 _MS_DIGITS = 13
-_HOLD_DECISIONS = frozenset({"processed_then_drop", "timeout"})
+_JSON_OK = 200
+_HTML_HEADERS = {"Content-Type": "text/html; charset=utf-8"}
+_HTML_REASONS = {
+    404: "Not Found",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Temporarily Unavailable",
+    504: "Gateway Time-out",
+}
 _FAULT_MESSAGES = {
     429: "请求过于频繁 (too many requests)",
     500: "系统繁忙 (internal server error)",
@@ -145,6 +153,7 @@ class FakePandaPon:
         self._error_http_status = error_http_status
         self._logistics_query_auth = require_logistics_query_signature
         self.requests: list[LoggedRequest] = []
+        self._reached: Counter[str] = Counter()
         self._runner: web.ServerRunner | None = None
         self._stopping = asyncio.Event()
         self._url: str | None = None
@@ -315,8 +324,20 @@ class FakePandaPon:
         self._exact.setdefault(path, {})[method] = route
 
     def clear_requests(self) -> None:
-        """Forget the request log."""
+        """Forget the request log and the :meth:`reached` counts."""
         self.requests.clear()
+        self._reached.clear()
+
+    def reached(self, path: str) -> int:
+        """How many requests to ``path`` reached the fake, counted on arrival before any fault
+        (a dropped, stalled or refused request counts; one aiohttp never sent does not).
+        Counted even when ``log_requests=False``."""
+        return self._reached.get(path, 0)
+
+    @property
+    def reached_counts(self) -> Mapping[str, int]:
+        """Path -> requests that reached the fake (see :meth:`reached`)."""
+        return dict(self._reached)
 
     # -- callbacks -----------------------------------------------------------------------------
 
@@ -409,6 +430,7 @@ class FakePandaPon:
         arrived = time.monotonic()
         method = request.method
         path = request.path
+        self._reached[path] += 1
         body = await request.read() if request.can_read_body else b""
         status: int | None = 200
         outcome = "ok"
@@ -423,11 +445,22 @@ class FakePandaPon:
                 if latency:
                     await self._hold(latency)
                 decision = faults.decide(path)
-                if decision is not None and decision.kind not in _HOLD_DECISIONS:
+                if decision is not None and decision.kind == "stall":
+                    # Held before processing, then processed and answered as usual: the
+                    # handler runs on even when the client gave up meanwhile. A fake that
+                    # stops meanwhile drops it unprocessed, so nothing changes after stop().
+                    await self._hold(decision.delay)
+                    if self._stopping.is_set():
+                        outcome, status, code, msg = "fault:stall", None, None, None
+                        return self._drop(request)
+                elif decision is not None and decision.kind not in AFTER_PROCESSING_KINDS:
                     outcome = f"fault:{decision.kind}"
                     if decision.kind == "drop":
                         status = code = msg = None
                         return self._drop(request)
+                    if decision.kind == "html":
+                        status, code, msg = decision.status, None, None
+                        return self._html(decision.status)
                     status = code = decision.status
                     msg = _FAULT_MESSAGES.get(decision.status, "fault injected by FakePandaPon")
                     headers = _JSON_HEADERS
@@ -461,20 +494,24 @@ class FakePandaPon:
                 else:
                     route, problem = None, "inferred"
             if route is None:
+                # No endpoint there: the gateway's framework answers in its own JSON, not
+                # the platform's envelope (no ``code``), so "no such path" never reads as
+                # "no such order".
+                code = None
                 if problem == "method":
-                    status = code = 405
+                    status, error = 405, "Method Not Allowed"
                     msg = f"Request method '{method}' not supported for {path}"
                     outcome = "error"
                 else:
-                    status = code = 404
-                    msg = f"接口不存在 (no endpoint {method} {path})"
+                    status, error = 404, "Not Found"
+                    msg = f"No endpoint {method} {path}"
                     if problem == "inferred":
                         msg += ("; an inferred v1 path, served with "
                                 "FakePandaPon(serve_inferred_paths=True)")
                     outcome = "not_found"
-                payload = self._envelope(code, msg)
-                status = self._http_status(code)
-                return web.Response(body=payload, status=status, headers=_JSON_HEADERS)
+                return web.Response(body=_encode({
+                    "timestamp": int(self._clock() * 1000), "status": status, "error": error,
+                    "message": msg, "path": path}), status=status, headers=_JSON_HEADERS)
 
             try:
                 args = self._arguments(route, request, body)
@@ -497,10 +534,23 @@ class FakePandaPon:
 
             if decision is not None:
                 outcome = f"fault:{decision.kind}"
-                if decision.kind == "processed_then_drop":
+                kind = decision.kind
+                if kind == "processed_then_drop":
                     status = None
                     return self._drop(request)
-                await self._hold(decision.delay)
+                if kind == "processed_then_truncate":
+                    payload = payload[: len(payload) // 2]
+                elif kind == "processed_then_no_code":
+                    status = _JSON_OK
+                    payload = _encode({"requestId": self._next_request_id(), "msg": msg,
+                                       "data": json.loads(payload).get("data")})
+                elif kind == "processed_then_html":
+                    status = decision.status
+                    return self._html(decision.status)
+                elif kind == "processed_then_bad_data":
+                    payload = _encode({**json.loads(payload), "data": decision.data})
+                elif kind == "timeout":
+                    await self._hold(decision.delay)
             assert status is not None
             return web.Response(body=payload, status=status, headers=_JSON_HEADERS)
         finally:
@@ -530,6 +580,15 @@ class FakePandaPon:
             for name, value in request.query.items():
                 args.setdefault(name, value)
         return args
+
+    @staticmethod
+    def _html(status: int) -> web.Response:
+        # What nginx or a cloud load balancer answers in front of the platform.
+        title = f"{status} {_HTML_REASONS.get(status, 'Error')}"
+        page = (f"<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n"
+                f"<center><h1>{title}</h1></center>\r\n<hr><center>nginx</center>\r\n"
+                "</body>\r\n</html>\r\n")
+        return web.Response(body=page.encode(), status=status, headers=_HTML_HEADERS)
 
     @staticmethod
     def _drop(request: web.BaseRequest) -> web.StreamResponse:

@@ -16,9 +16,14 @@ class LoggedRequest:
     ``time`` is ``time.monotonic()`` at arrival. ``status`` is the HTTP status sent, ``None``
     when the connection was dropped without an answer. ``outcome`` is one of ``"ok"``,
     ``"error"`` (bad request or a refused state change), ``"not_found"``, ``"auth_failed"``,
-    ``"rate_limited"`` or ``"fault:<kind>"`` (``error``, ``rate_limit``, ``drop``,
-    ``processed_then_drop``, ``timeout``). ``headers`` are kept as sent (the signature too:
-    it is a test tool); the secret is never sent, so never logged.
+    ``"rate_limited"`` or ``"fault:<kind>"`` for any kind of
+    :data:`~pandapon_async.testing._faults.FAULT_KINDS` that fired (``error``,
+    ``rate_limit``, ``drop``, ``html``, ``stall``, ``processed_then_drop``, ``timeout``,
+    ``processed_then_truncate``, ``processed_then_no_code``, ``processed_then_html``,
+    ``processed_then_bad_data``). For the faults that process the request first, ``code``
+    and ``msg`` are those of the processing, ``status`` what was actually sent; ``html``
+    pages carry no ``code``. ``headers`` are kept as sent (the signature too: it is a test
+    tool); the secret is never sent, so never logged.
     """
 
     time: float
