@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from ._client import DEFAULT_BASE_URL, PandaPonClient
 from ._credentials import Credentials
 from ._retry import RetryPolicy
@@ -23,6 +25,7 @@ from .errors import (
     BusinessError,
     ClientClosedError,
     ConnectError,
+    JournalUnavailableError,
     NotFoundError,
     OutcomeUnknownError,
     PandaPonError,
@@ -36,6 +39,24 @@ from .errors import (
 from .journal import Journal, MemoryJournal, SQLiteJournal
 
 __version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from ._postgres_journal import PostgresJournal
+
+# Optional backends, imported on first use so that `import pandapon_async` never imports
+# their drivers (asyncpg, redis).
+_LAZY = {"PostgresJournal": "._postgres_journal"}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -55,6 +76,7 @@ __all__ = [
     "Credentials",
     "GCRARateLimiter",
     "Journal",
+    "JournalUnavailableError",
     "MD5Signer",
     "MemoryJournal",
     "NotFoundError",
@@ -62,6 +84,7 @@ __all__ = [
     "OutcomeUnknownError",
     "PandaPonClient",
     "PandaPonError",
+    "PostgresJournal",
     "Progress",
     "RateLimitError",
     "RateLimiter",

@@ -555,11 +555,18 @@ def _resolve_journal(
 ) -> tuple[Journal | None, bool]:
     if journal is None:
         return None, False
+    if isinstance(journal, str) and journal.lower().startswith(
+        ("postgresql://", "postgres://")
+    ):
+        from ._postgres_journal import PostgresJournal  # asyncpg only when asked for
+
+        return PostgresJournal(journal), True
     if isinstance(journal, str | os.PathLike):
         return SQLiteJournal(journal), True
     if not isinstance(journal, Journal):
         raise ValueError(
-            "journal must be a Journal (e.g. SQLiteJournal), a path, or None; "
+            "journal must be a Journal (e.g. SQLiteJournal), a path, a postgresql:// URL, "
+            "or None; "
             f"got {type(journal).__name__}"
         )
     return journal, False

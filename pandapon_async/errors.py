@@ -15,6 +15,7 @@ __all__ = [
     "BusinessError",
     "ClientClosedError",
     "ConnectError",
+    "JournalUnavailableError",
     "NotFoundError",
     "OutcomeUnknownError",
     "PandaPonError",
@@ -221,3 +222,9 @@ class ClientClosedError(PandaPonError, RuntimeError):
 
 class SignatureVerificationError(PandaPonError):
     """A callback message's ``Authorization`` signature is missing or does not match."""
+
+
+class JournalUnavailableError(PandaPonError):
+    """The payment journal cannot be reached or used (a shared database that is down, refuses
+    the login, or holds a journal written by a newer version). Bulk payment fails closed on
+    it: an id is never sent without a claim and an intent recorded in the journal."""
