@@ -14,17 +14,17 @@ from typing import Any
 
 import asyncpg
 import pytest
+from test_journal import (
+    Clock,
+    test_an_id_claimed_by_a_live_run_is_held_and_an_expired_claim_is_taken_over,
+    test_success_is_final_and_pay_fail_only_becomes_success,
+)
 
 import pandapon_async
 from pandapon_async import JournalUnavailableError, PandaPonClient, PostgresJournal
 from pandapon_async._postgres_journal import SCHEMA_VERSION
 from pandapon_async.journal import Journal, JournalEntry
 from pandapon_async.testing import FakePandaPon
-from test_journal import (
-    Clock,
-    test_an_id_claimed_by_a_live_run_is_held_and_an_expired_claim_is_taken_over,
-    test_success_is_final_and_pay_fail_only_becomes_success,
-)
 
 __all__ = [
     "test_an_id_claimed_by_a_live_run_is_held_and_an_expired_claim_is_taken_over",
@@ -167,7 +167,7 @@ async def test_an_unreachable_journal_fails_closed_and_says_why() -> None:
     message = str(raised.value)
     assert "s3cret" not in message and "payer:***@127.0.0.1" in message
     assert "connecting" in message and "nothing is sent" in message
-    with pytest.raises(JournalUnavailableError, match="does not exist|pandapon_nope"):
+    with pytest.raises(JournalUnavailableError, match=r"does not exist"):
         async with PostgresJournal(
             "postgres://postgres@127.0.0.1:5432/pandapon_nope_" + str(free_port())
         ):
