@@ -45,7 +45,6 @@ import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Self, TypeVar
-from urllib.parse import urlsplit, urlunsplit
 
 try:
     import asyncpg
@@ -54,6 +53,7 @@ except ImportError as _missing:  # pragma: no cover - the [postgres] extra insta
         "PostgresJournal needs asyncpg: pip install 'pandapon-async[postgres]'"
     ) from _missing
 
+from ._dsn import is_postgres_dsn, redact_dsn
 from .errors import JournalUnavailableError
 from .journal import (
     DEFAULT_LEASE,
@@ -64,7 +64,7 @@ from .journal import (
     plan_claim,
 )
 
-__all__ = ["SCHEMA_VERSION", "PostgresJournal", "is_postgres_dsn"]
+__all__ = ["SCHEMA_VERSION", "PostgresJournal"]
 
 SCHEMA_VERSION = 1
 """The journal table layout this release writes (see the module docstring)."""
@@ -91,27 +91,6 @@ _RETRYABLE: tuple[type[BaseException], ...] = (
     asyncpg.exceptions.DeadlockDetectedError,
     asyncpg.exceptions.SerializationError,
 )
-
-
-def is_postgres_dsn(value: object) -> bool:
-    """Whether ``value`` is a PostgreSQL URL (``postgresql://`` or ``postgres://``)."""
-    return isinstance(value, str) and value.lower().startswith(("postgresql://", "postgres://"))
-
-
-def _redact(dsn: str) -> str:
-    """The DSN without its password, for messages and reprs (money rule 4's sibling: no
-    credentials in logs)."""
-    try:
-        parts = urlsplit(dsn)
-        netloc = parts.netloc
-        if "@" in netloc:
-            userinfo, host = netloc.rsplit("@", 1)
-            user = userinfo.split(":", 1)[0]
-            netloc = f"{user}:***@{host}" if ":" in userinfo else f"{user}@{host}"
-        query = re.sub(r"(?i)(password=)[^&]*", r"\1***", parts.query)
-        return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
-    except ValueError:
-        return "postgresql://(unparsable DSN)"
 
 
 def _schema_steps(table: str) -> dict[int, str]:
@@ -262,7 +241,7 @@ class PostgresJournal:
         if not is_postgres_dsn(dsn):
             raise ValueError(
                 "dsn must be a postgresql:// or postgres:// URL, got "
-                f"{_redact(dsn) if isinstance(dsn, str) else type(dsn).__name__!r}"
+                f"{redact_dsn(dsn) if isinstance(dsn, str) else type(dsn).__name__!r}"
             )
         if not isinstance(table, str) or not _IDENTIFIER.fullmatch(table):
             raise ValueError(
@@ -284,7 +263,7 @@ class PostgresJournal:
         self.command_timeout = float(command_timeout)
         self.clock = clock
         self._dsn = dsn
-        self._where = _redact(dsn)
+        self._where = redact_dsn(dsn)
         self._sql = _Statements(table)
         self._pool: Any = None
         self._opening = asyncio.Lock()

@@ -50,6 +50,7 @@ from ._bulk_reports import (
     BulkPayReport,
     order_status,
 )
+from ._dsn import is_postgres_dsn
 from .errors import (
     APIError,
     AuthenticationError,
@@ -555,9 +556,7 @@ def _resolve_journal(
 ) -> tuple[Journal | None, bool]:
     if journal is None:
         return None, False
-    if isinstance(journal, str) and journal.lower().startswith(
-        ("postgresql://", "postgres://")
-    ):
+    if is_postgres_dsn(journal):
         from ._postgres_journal import PostgresJournal  # asyncpg only when asked for
 
         return PostgresJournal(journal), True

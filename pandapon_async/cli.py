@@ -35,11 +35,13 @@ from ._bulk_reports import BulkPayReport
 from ._cli_progress import ProgressDisplay, resolve_mode
 from ._client import DEFAULT_BASE_URL, PandaPonClient
 from ._credentials import ENV_ACCESS_KEY, ENV_ACCESS_SECRET, ENV_USER_ID, Credentials
+from ._dsn import is_postgres_dsn, redact_dsn
 from .errors import (
     APIError,
     AuthenticationError,
     BusinessError,
     ConnectError,
+    JournalUnavailableError,
     OutcomeUnknownError,
     PandaPonError,
     TransportError,
@@ -65,6 +67,7 @@ EXIT_UNREACHABLE = 5
 EXIT_INTERRUPTED = 130
 
 ENV_BASE_URL = "PANDAPON_BASE_URL"
+ENV_JOURNAL = "PANDAPON_JOURNAL"
 PROG = "pandapon"
 
 # Reasons the platform gives in payFailOrders, with an English gloss for the summary.
@@ -236,8 +239,10 @@ def build_parser() -> argparse.ArgumentParser:
     pay.add_argument("ids_file", nargs="?", default="-", metavar="FILE",
                      help="file of order ids, one per line ('-' or absent: stdin); blank "
                           "lines and lines starting with # are ignored")
-    pay.add_argument("--journal", metavar="PATH",
-                     help="SQLite journal; strongly recommended (resume after interruption)")
+    pay.add_argument("--journal", metavar="PATH_OR_URL",
+                     help="SQLite journal file, or a postgresql:// URL shared by workers on "
+                          "several hosts (env PANDAPON_JOURNAL); strongly recommended "
+                          "(resume after interruption)")
     pay.add_argument("--chunk-size", type=_positive_int, default=50, metavar="N",
                      help="order ids per batch payment request (default 50)")
     pay.add_argument("--concurrency", type=_positive_int, default=4, metavar="N",
@@ -558,6 +563,8 @@ async def _cmd_pay(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     if not order_ids:
         raise CLIError("no order ids given (one per line, in FILE or on stdin)", EXIT_USAGE)
     if args.journal is None:
+        args.journal = environ.get(ENV_JOURNAL) or None
+    if args.journal is None:
         _err().write(f"{PROG}: warning: no --journal: an interrupted run cannot be resumed "
                      "safely\n")
     client = make_client(args, environ, rate_limit=args.rate, rate_burst=args.burst,
@@ -778,6 +785,8 @@ def _classify(error: BaseException) -> tuple[int, str]:
         return EXIT_UNKNOWN, f"outcome unknown: {error}"
     if isinstance(error, ConnectError):
         return EXIT_UNREACHABLE, f"could not reach the platform: {error}"
+    if isinstance(error, JournalUnavailableError):
+        return EXIT_UNREACHABLE, str(error)
     if isinstance(error, TransportError):
         return EXIT_UNREACHABLE, str(error)
     if isinstance(error, PandaPonError):
@@ -857,7 +866,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (KeyboardInterrupt, _Interrupted):
         hint = ""
         if args.command == "pay":
-            hint = (f"; run the same command with --journal {args.journal} to resume"
+            shown = (redact_dsn(args.journal) if is_postgres_dsn(args.journal)
+                     else args.journal)
+            hint = (f"; run the same command with --journal {shown} to resume"
                     if args.journal else "; without --journal, check the orders' state "
                     "before paying again")
         _err().write(f"{PROG}: interrupted{hint}\n")
