@@ -327,7 +327,11 @@ class PostgresJournal:
             await connection.execute(
                 "SELECT pg_advisory_xact_lock(hashtext('pandapon_schema:' || $1))", self.table
             )
-            await connection.execute(_VERSION_TABLE)
+            # Created only when missing: a role without CREATE can use a journal that exists.
+            if await connection.fetchval(
+                "SELECT to_regclass('pandapon_schema_version') IS NULL"
+            ):
+                await connection.execute(_VERSION_TABLE)
             version = await connection.fetchval(
                 "SELECT version FROM pandapon_schema_version WHERE component = $1", self.table
             )

@@ -11,6 +11,7 @@ import json
 import socket
 from collections.abc import AsyncIterator
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import pytest
@@ -254,3 +255,28 @@ async def test_bad_arguments_are_refused() -> None:
     await journal.aclose()
     with pytest.raises(RuntimeError, match="closed"):
         await journal.open()
+
+
+async def test_a_role_without_create_uses_an_existing_journal(postgres_dsn: str) -> None:
+    """Money rule 2: workers may run with a role that can only read and write the journal
+    (the table made once by a privileged run); claims and outcomes work as usual."""
+    async with PostgresJournal(postgres_dsn):
+        pass
+    role = "pandapon_worker_" + postgres_dsn.rsplit("_", 1)[1][:12]
+    admin = await asyncpg.connect(postgres_dsn)
+    try:
+        await admin.execute(f"CREATE ROLE {role} LOGIN")
+        await admin.execute(f"REVOKE CREATE ON SCHEMA public FROM PUBLIC, {role}")
+        await admin.execute(f"GRANT SELECT, INSERT, UPDATE ON pandapon_pay_journal, "
+                            f"pandapon_schema_version TO {role}")
+        parts = urlsplit(postgres_dsn)
+        limited = urlunsplit(parts._replace(netloc=f"{role}@{parts.hostname}:{parts.port or 5432}"))
+        async with PostgresJournal(limited) as journal:
+            await journal.claim(["1"], owner="w")
+            assert await journal.record_intent(["1"], owner="w", batch="w:1") == ["1"]
+            await journal.record_outcomes([JournalEntry("1", "success")], owner="w")
+            assert (await journal.load(["1"]))["1"].state == "success"
+    finally:
+        await admin.execute(f"DROP OWNED BY {role}")
+        await admin.execute(f"DROP ROLE IF EXISTS {role}")
+        await admin.close()
