@@ -137,7 +137,7 @@ def main() -> None:
     database = "pandapon_bench_" + uuid.uuid4().hex[:12]
     try:
         asyncio.run(postgres_database(admin, "create", database))
-    except Exception as error:  # noqa: BLE001 - any failure means: no PostgreSQL rows
+    except Exception as error:  # any failure means: no PostgreSQL rows
         notes.append(f"PostgreSQL rows skipped: {type(error).__name__}: {error} "
                      f"(set {DSN_ENV})")
     else:
