@@ -307,6 +307,11 @@ class PostgresJournal:
                 pool = await asyncpg.create_pool(
                     self._dsn, min_size=1, max_size=self.max_connections,
                     timeout=self.connect_timeout, command_timeout=self.command_timeout,
+                    # Every statement is a key lookup, prepared once per connection. A generic
+                    # plan made while the table was small (a sequential scan) would be kept
+                    # as it grows to millions of rows until autovacuum analyses it: plan each
+                    # execution for the table as it is (microseconds for these statements).
+                    server_settings={"plan_cache_mode": "force_custom_plan"},
                 )
             except (*_UNAVAILABLE, asyncpg.PostgresError) as error:
                 raise self._unavailable("connecting", error) from None
