@@ -33,6 +33,7 @@ QUICK_ARGS: dict[str, list[str]] = {
     "bench_bulk": ["--ids", "10000"],
     "bench_fake": ["--seconds", "2"],
     "bench_decode": ["--seconds", "0.3"],
+    "bench_journal": ["--ids", "10000"],
 }
 
 
