@@ -241,6 +241,8 @@ async def test_a_newer_schema_is_refused_before_anything_is_sent(postgres_dsn: s
 
 
 async def test_bad_arguments_are_refused() -> None:
+    """Money rule 2: a journal that is misconfigured or not open refuses to work (a
+    ValueError naming the field, a RuntimeError), so nothing can be sent through it."""
     with pytest.raises(ValueError, match="dsn"):
         PostgresJournal("/tmp/pay.sqlite3")
     with pytest.raises(ValueError, match="table"):
