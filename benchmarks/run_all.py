@@ -37,6 +37,7 @@ QUICK_ARGS: dict[str, list[str]] = {
     "bench_telemetry": ["--calls", "3000", "--rounds", "3"],
     "bench_adaptive": ["--quick", "--adaptive-only"],
     "bench_redis_limiter": ["--quick"],
+    "bench_journal": ["--ids", "10000"],
 }
 
 

@@ -39,6 +39,7 @@ from .errors import (
     BusinessError,
     ClientClosedError,
     ConnectError,
+    JournalUnavailableError,
     NotFoundError,
     OutcomeUnknownError,
     PandaPonError,
@@ -56,6 +57,7 @@ from .journal import Journal, MemoryJournal, SQLiteJournal
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    from ._postgres_journal import PostgresJournal
     from ._redis_limiter import RedisRateLimiter
     from .callbacks._postgres_inbox import PostgresInbox
 
@@ -63,6 +65,7 @@ if TYPE_CHECKING:
 # ``import pandapon_async`` never imports asyncpg or redis.
 _LAZY_EXPORTS = {
     "PostgresInbox": ".callbacks._postgres_inbox",
+    "PostgresJournal": "._postgres_journal",
     "RedisRateLimiter": "._redis_limiter",
 }
 
@@ -98,6 +101,7 @@ __all__ = [
     "GCRARateLimiter",
     "GroupSigner",
     "Journal",
+    "JournalUnavailableError",
     "MD5Signer",
     "MemoryJournal",
     "NotFoundError",
@@ -106,6 +110,7 @@ __all__ = [
     "PandaPonClient",
     "PandaPonError",
     "PostgresInbox",
+    "PostgresJournal",
     "Progress",
     "QuerySignatureSigner",
     "RateLimitError",

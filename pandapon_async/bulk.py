@@ -50,6 +50,7 @@ from ._bulk_reports import (
     BulkPayReport,
     order_status,
 )
+from ._dsn import is_postgres_dsn
 from ._telemetry import bulk_chunk, bulk_run, bulk_stream
 from .errors import (
     APIError,
@@ -557,11 +558,16 @@ def _resolve_journal(
 ) -> tuple[Journal | None, bool]:
     if journal is None:
         return None, False
+    if is_postgres_dsn(journal):
+        from ._postgres_journal import PostgresJournal  # asyncpg only when asked for
+
+        return PostgresJournal(journal), True
     if isinstance(journal, str | os.PathLike):
         return SQLiteJournal(journal), True
     if not isinstance(journal, Journal):
         raise ValueError(
-            "journal must be a Journal (e.g. SQLiteJournal), a path, or None; "
+            "journal must be a Journal (e.g. SQLiteJournal), a path, a postgresql:// URL, "
+            "or None; "
             f"got {type(journal).__name__}"
         )
     return journal, False

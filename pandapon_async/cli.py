@@ -40,11 +40,13 @@ from ._cli_observe import LOG_LEVELS, configure_log_level, print_chunk_timings, 
 from ._cli_progress import ProgressDisplay, resolve_mode
 from ._client import DEFAULT_BASE_URL, PandaPonClient
 from ._credentials import ENV_ACCESS_KEY, ENV_ACCESS_SECRET, ENV_USER_ID, Credentials
+from ._dsn import is_postgres_dsn, redact_dsn
 from .errors import (
     APIError,
     AuthenticationError,
     BusinessError,
     ConnectError,
+    JournalUnavailableError,
     OutcomeUnknownError,
     PandaPonError,
     RateLimiterUnavailableError,
@@ -897,6 +899,8 @@ def _classify(error: BaseException) -> tuple[int, str]:
         return EXIT_UNREACHABLE, str(error)
     if isinstance(error, ConnectError):
         return EXIT_UNREACHABLE, f"could not reach the platform: {error}"
+    if isinstance(error, JournalUnavailableError):
+        return EXIT_UNREACHABLE, str(error)
     if isinstance(error, TransportError):
         return EXIT_UNREACHABLE, str(error)
     if isinstance(error, PandaPonError):
@@ -986,7 +990,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (KeyboardInterrupt, _Interrupted):
         hint = ""
         if args.command == "pay":
-            hint = (f"; run the same command with --journal {args.journal} to resume"
+            shown = (redact_dsn(args.journal) if is_postgres_dsn(args.journal)
+                     else args.journal)
+            hint = (f"; run the same command with --journal {shown} to resume"
                     if args.journal else "; without --journal, check the orders' state "
                     "before paying again")
         _err().write(_redact(f"{PROG}: interrupted{hint}\n", secrets))

@@ -15,6 +15,7 @@ __all__ = [
     "BusinessError",
     "ClientClosedError",
     "ConnectError",
+    "JournalUnavailableError",
     "NotFoundError",
     "OutcomeUnknownError",
     "PandaPonError",
@@ -233,3 +234,9 @@ class WrongEventLoopError(PandaPonError, RuntimeError):
 class RateLimiterUnavailableError(ConnectError):
     """The shared rate limiter (e.g. its Redis server) could not be reached, so the request
     was not sent: a limiter that cannot count never lets a request through unthrottled."""
+
+
+class JournalUnavailableError(PandaPonError):
+    """The payment journal cannot be reached or used (a shared database that is down, refuses
+    the login, or holds a journal written by a newer version). Bulk payment fails closed on
+    it: an id is never sent without a claim and an intent recorded in the journal."""

@@ -1,0 +1,533 @@
+"""A payment journal in PostgreSQL, shared by bulk payment runs on several hosts.
+
+:class:`PostgresJournal` implements :class:`~pandapon_async.journal.Journal` with the same
+semantics as :class:`~pandapon_async.journal.SQLiteJournal` (the shared ``plan_*`` functions of
+:mod:`pandapon_async.journal` decide claims; outcome writes are monotone in SQL itself), so
+several workers may run ``client.bulk.submit_to_pay(ids, journal="postgresql://...")`` over the
+same or overlapping ids at once and each order is sent by at most one live worker:
+
+- **Claims** are taken in one transaction that inserts the missing rows (``INSERT ... ON
+  CONFLICT DO NOTHING``) and locks every row asked for (``SELECT ... ORDER BY order_id FOR
+  UPDATE``: always in key order, so two claimers queue rather than deadlock), then writes the
+  claim. Lease times are the database server's clock (``clock_timestamp()``), so the hosts'
+  clocks do not matter.
+- **Outcomes** are one ``INSERT ... ON CONFLICT DO UPDATE ... WHERE`` whose condition is the
+  monotone rule (nothing replaces ``success``; only ``success`` replaces ``pay_fail``;
+  ``errored``/``unknown`` never overwrite another live owner's claim), and a trigger refuses any
+  update that would take a row out of ``success`` or ``pay_fail`` whatever code issues it.
+- **Expired claims** are taken over by the next claimer, which gets the dead run's entry back:
+  an entry left ``sending``/``unknown`` is reported as maybe sent, and bulk payment reads the
+  order's state before sending it again.
+
+Fail closed: if the database cannot be reached (down, refused login, no such database, a
+dropped connection mid-run) the call raises
+:class:`~pandapon_async.errors.JournalUnavailableError` saying why, and bulk payment sends
+nothing that it has not claimed and recorded an intent for.
+
+Schema and migrations. The journal lives in one table (``pandapon_pay_journal`` unless
+``table=`` says otherwise) created on first use, and a row in ``pandapon_schema_version``
+(``component`` = the table name, ``version``) records its layout. Every :meth:`open` takes a
+transaction-scoped advisory lock, reads that row and applies, in one transaction, the steps
+from the recorded version up to the version this release knows (DDL is transactional in
+PostgreSQL: a failed migration leaves the old layout intact). Several workers starting at once
+queue on the lock; one migrates and the others see the new version. A table whose recorded
+version is newer than this release knows is refused (``JournalUnavailableError``: upgrade
+pandapon-async on every worker) rather than written with an old layout. Version 1 is the layout
+below; a future change adds a step to ``_MIGRATIONS`` (say ``ALTER TABLE ... ADD COLUMN``), never
+edits an old one. Workers of mixed versions should not share a journal across a migration:
+upgrade them together, or migrate with one worker first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from types import TracebackType
+from typing import Any, Self, TypeVar
+
+try:
+    import asyncpg
+except ImportError as _missing:  # pragma: no cover - the [postgres] extra installs it
+    raise ImportError(
+        "PostgresJournal needs asyncpg: pip install 'pandapon-async[postgres]'"
+    ) from _missing
+
+from ._dsn import is_postgres_dsn, redact_dsn
+from .errors import JournalUnavailableError
+from .journal import (
+    DEFAULT_LEASE,
+    STATES,
+    ClaimResult,
+    JournalEntry,
+    check_lease,
+    plan_claim,
+)
+
+__all__ = ["SCHEMA_VERSION", "PostgresJournal"]
+
+SCHEMA_VERSION = 1
+"""The journal table layout this release writes (see the module docstring)."""
+
+DEFAULT_TABLE = "pandapon_pay_journal"
+_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]{0,47}")
+_RETRIES = 5  # deadlocks and serialization failures are retried (the transaction did nothing)
+_T = TypeVar("_T")
+
+# Errors that mean "the database is not there for us", as opposed to a bug in a statement.
+_UNAVAILABLE: tuple[type[BaseException], ...] = (
+    OSError,
+    TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.exceptions.InvalidAuthorizationSpecificationError,
+    asyncpg.exceptions.InvalidCatalogNameError,
+    asyncpg.exceptions.TooManyConnectionsError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.exceptions.InsufficientPrivilegeError,
+    asyncpg.exceptions.InternalClientError,  # e.g. a connection terminated mid-statement
+)
+_RETRYABLE: tuple[type[BaseException], ...] = (
+    asyncpg.exceptions.DeadlockDetectedError,
+    asyncpg.exceptions.SerializationError,
+)
+
+
+def _schema_steps(table: str) -> dict[int, str]:
+    """Step n brings the table from version n - 1 to n."""
+    states = ", ".join(f"'{state}'" for state in sorted(STATES))
+    return {
+        1: f"""
+CREATE TABLE IF NOT EXISTS {table} (
+    order_id      text PRIMARY KEY,
+    state         text NOT NULL CHECK (state IN ({states})),
+    reason        text,
+    batch         text,
+    attempts      integer NOT NULL DEFAULT 0,
+    updated_at    double precision NOT NULL,
+    owner         text,
+    lease_expires double precision
+);
+CREATE INDEX IF NOT EXISTS {table}_owner ON {table} (owner) WHERE owner IS NOT NULL;
+CREATE OR REPLACE FUNCTION {table}_monotone() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF OLD.state = 'success' AND NEW.state <> 'success' THEN
+        RAISE EXCEPTION 'journal: order % is success, which is final (not %)',
+            OLD.order_id, NEW.state USING ERRCODE = 'check_violation';
+    END IF;
+    IF OLD.state = 'pay_fail' AND NEW.state NOT IN ('pay_fail', 'success') THEN
+        RAISE EXCEPTION 'journal: order % is pay_fail, which only becomes success (not %)',
+            OLD.order_id, NEW.state USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+END $$;
+DROP TRIGGER IF EXISTS {table}_monotone ON {table};
+CREATE TRIGGER {table}_monotone BEFORE UPDATE OF state ON {table}
+    FOR EACH ROW EXECUTE FUNCTION {table}_monotone();
+""",
+    }
+
+
+_VERSION_TABLE = """
+CREATE TABLE IF NOT EXISTS pandapon_schema_version (
+    component  text PRIMARY KEY,
+    version    integer NOT NULL,
+    updated_at timestamptz NOT NULL DEFAULT now()
+)
+"""
+_NOW = "COALESCE($%d::float8, extract(epoch FROM clock_timestamp())::float8)"
+_COLUMNS = "order_id, state, reason, batch, attempts, updated_at, owner, lease_expires"
+
+
+class _Statements:
+    """The SQL of one journal table."""
+
+    def __init__(self, table: str) -> None:
+        self.now = f"SELECT {_NOW % 1}"
+        self.select = f"SELECT {_COLUMNS} FROM {table} WHERE order_id = ANY($1::text[])"
+        self.select_all = f"SELECT {_COLUMNS} FROM {table} ORDER BY order_id"
+        self.counts = f"SELECT state, count(*) FROM {table} GROUP BY state"
+        self.insert_missing = (
+            f"INSERT INTO {table} (order_id, state, attempts, updated_at) "
+            f"SELECT id, 'claimed', 0, $2 FROM unnest($1::text[]) AS id ORDER BY id "
+            f"ON CONFLICT (order_id) DO NOTHING RETURNING order_id"
+        )
+        self.lock = (
+            f"SELECT {_COLUMNS} FROM {table} WHERE order_id = ANY($1::text[]) "
+            f"ORDER BY order_id FOR UPDATE"
+        )
+        self.write_rows = (
+            f"UPDATE {table} AS p SET state = v.state, reason = v.reason, batch = v.batch, "
+            f"attempts = v.attempts, updated_at = v.updated_at, owner = v.owner, "
+            f"lease_expires = v.lease_expires "
+            f"FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], "
+            f"$6::float8[], $7::text[], $8::float8[]) "
+            f"AS v(order_id, state, reason, batch, attempts, updated_at, owner, lease_expires) "
+            f"WHERE p.order_id = v.order_id"
+        )
+        # Rows are locked in key order first (FOR UPDATE in a CTE), like claims, so that
+        # concurrent writers queue instead of deadlocking.
+        self.intent = (
+            f"WITH now AS (SELECT {_NOW % 4} AS t), locked AS ("
+            f"SELECT order_id FROM {table} WHERE order_id = ANY($1::text[]) AND owner = $2 "
+            f"AND state NOT IN ('success', 'pay_fail') ORDER BY order_id FOR UPDATE) "
+            f"UPDATE {table} AS p SET state = 'sending', reason = NULL, batch = $3, "
+            f"attempts = p.attempts + 1, updated_at = now.t FROM locked, now "
+            f"WHERE p.order_id = locked.order_id RETURNING p.order_id"
+        )
+        self.renew = (
+            f"WITH now AS (SELECT {_NOW % 3} AS t), locked AS ("
+            f"SELECT order_id FROM {table} WHERE owner = $1 ORDER BY order_id FOR UPDATE) "
+            f"UPDATE {table} AS p SET lease_expires = now.t + $2 FROM locked, now "
+            f"WHERE p.order_id = locked.order_id"
+        )
+        self.release = (
+            f"WITH locked AS (SELECT order_id FROM {table} WHERE order_id = ANY($1::text[]) "
+            f"AND owner = $2 ORDER BY order_id FOR UPDATE) "
+            f"UPDATE {table} AS p SET owner = NULL, lease_expires = NULL FROM locked "
+            f"WHERE p.order_id = locked.order_id"
+        )
+        # The monotone rule of journal.merge_outcome, and "errored/unknown never overwrite
+        # another live owner's claim", as the condition of the upsert.
+        self.outcomes = (
+            f"WITH now AS (SELECT {_NOW % 7} AS t) "
+            f"INSERT INTO {table} AS p ({_COLUMNS}) "
+            f"SELECT v.order_id, v.state, v.reason, v.batch, v.attempts, now.t, NULL, NULL "
+            f"FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[]) "
+            f"AS v(order_id, state, reason, batch, attempts), now ORDER BY v.order_id "
+            f"ON CONFLICT (order_id) DO UPDATE SET state = EXCLUDED.state, "
+            f"reason = EXCLUDED.reason, batch = COALESCE(NULLIF(EXCLUDED.batch, ''), p.batch), "
+            f"owner = NULL, lease_expires = NULL, updated_at = EXCLUDED.updated_at "
+            f"WHERE p.state <> 'success' "
+            f"AND (p.state <> 'pay_fail' OR EXCLUDED.state = 'success') "
+            f"AND (EXCLUDED.state IN ('success', 'pay_fail') OR p.owner IS NULL "
+            f"OR p.owner = $6 OR p.lease_expires IS NULL "
+            f"OR p.lease_expires <= EXCLUDED.updated_at)"
+        )
+
+
+class PostgresJournal:
+    """A :class:`~pandapon_async.journal.Journal` in PostgreSQL (asyncpg; install
+    ``pandapon-async[postgres]``), shared by any number of processes on any number of hosts.
+
+    ``dsn`` is a ``postgresql://`` (or ``postgres://``) URL; ``lease`` (seconds) how long a
+    claim lasts without renewal, so how long a killed worker keeps its ids from the others
+    before they are taken over and read. ``table`` names the journal table (several journals
+    in one database; lower-case letters, digits and ``_``). ``max_connections`` bounds the pool
+    (each operation holds a connection for one short transaction). ``connect_timeout`` and
+    ``command_timeout`` (seconds) bound how long a call waits for an unreachable or stuck
+    server before it raises :class:`~pandapon_async.errors.JournalUnavailableError`.
+
+    ``clock`` replaces the database server's clock for lease times (seconds since the epoch,
+    like ``time.time``); it is meant for tests of lease expiry, and every process sharing the
+    journal must then use the same clock.
+
+    Use it as an async context manager, or call :meth:`open` and :meth:`aclose`; a
+    ``submit_to_pay`` given the DSN as ``journal=`` opens and closes its own. See the module
+    documentation for the schema version row and the migration story.
+    """
+
+    def __init__(
+        self,
+        dsn: str,
+        *,
+        lease: float = DEFAULT_LEASE,
+        table: str = DEFAULT_TABLE,
+        max_connections: int = 4,
+        connect_timeout: float = 10.0,
+        command_timeout: float = 30.0,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        if not is_postgres_dsn(dsn):
+            raise ValueError(
+                "dsn must be a postgresql:// or postgres:// URL, got "
+                f"{redact_dsn(dsn) if isinstance(dsn, str) else type(dsn).__name__!r}"
+            )
+        if not isinstance(table, str) or not _IDENTIFIER.fullmatch(table):
+            raise ValueError(
+                "table must be a lower-case SQL name (letters, digits, _; at most 48), "
+                f"got {table!r}"
+            )
+        if isinstance(max_connections, bool) or not isinstance(max_connections, int) or not (
+            1 <= max_connections <= 100
+        ):
+            raise ValueError(f"max_connections must be from 1 to 100, got {max_connections!r}")
+        for name, value in (("connect_timeout", connect_timeout),
+                            ("command_timeout", command_timeout)):
+            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+                raise ValueError(f"{name} must be a number of seconds above 0, got {value!r}")
+        self.lease = check_lease(lease)
+        self.table = table
+        self.max_connections = max_connections
+        self.connect_timeout = float(connect_timeout)
+        self.command_timeout = float(command_timeout)
+        self.clock = clock
+        self._dsn = dsn
+        self._where = redact_dsn(dsn)
+        self._sql = _Statements(table)
+        self._pool: Any = None
+        self._opening = asyncio.Lock()
+        self._closed = False
+
+    @property
+    def dsn(self) -> str:
+        """The DSN without its password."""
+        return self._where
+
+    async def __aenter__(self) -> Self:
+        await self.open()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def _unavailable(self, doing: str, error: BaseException) -> JournalUnavailableError:
+        detail = str(error).replace(self._dsn, self._where) or type(error).__name__
+        return JournalUnavailableError(
+            f"PostgreSQL journal {self._where} unavailable while {doing} "
+            f"({type(error).__name__}: {detail}); nothing is sent for an order the journal "
+            "has not claimed and recorded"
+        )
+
+    async def open(self) -> None:
+        """Connect the pool and create or migrate the table; idempotent (every run calls it).
+        Raises :class:`~pandapon_async.errors.JournalUnavailableError` if the database cannot
+        be used."""
+        if self._closed:
+            raise RuntimeError("PostgresJournal is closed")
+        async with self._opening:
+            if self._pool is not None:
+                return
+            try:
+                pool = await asyncpg.create_pool(
+                    self._dsn, min_size=1, max_size=self.max_connections,
+                    timeout=self.connect_timeout, command_timeout=self.command_timeout,
+                    # Every statement is a key lookup, prepared once per connection. A generic
+                    # plan made while the table was small (a sequential scan) would be kept
+                    # as it grows to millions of rows until autovacuum analyses it: plan each
+                    # execution for the table as it is (microseconds for these statements).
+                    server_settings={"plan_cache_mode": "force_custom_plan"},
+                )
+            except (*_UNAVAILABLE, asyncpg.PostgresError) as error:
+                raise self._unavailable("connecting", error) from None
+            try:
+                async with pool.acquire(timeout=self.connect_timeout) as connection:
+                    await self._migrate(connection)
+            except BaseException as error:
+                await pool.close()
+                if isinstance(error, _UNAVAILABLE):
+                    raise self._unavailable("creating its table", error) from None
+                raise
+            self._pool = pool
+
+    async def _migrate(self, connection: Any) -> None:
+        steps = _schema_steps(self.table)
+        async with connection.transaction():
+            # One opener at a time per table: concurrent CREATEs would collide.
+            await connection.execute(
+                "SELECT pg_advisory_xact_lock(hashtext('pandapon_schema:' || $1))", self.table
+            )
+            # Created only when missing: a role without CREATE can use a journal that exists.
+            if await connection.fetchval(
+                "SELECT to_regclass('pandapon_schema_version') IS NULL"
+            ):
+                await connection.execute(_VERSION_TABLE)
+            version = await connection.fetchval(
+                "SELECT version FROM pandapon_schema_version WHERE component = $1", self.table
+            )
+            current = 0 if version is None else int(version)
+            if current > SCHEMA_VERSION:
+                raise JournalUnavailableError(
+                    f"PostgreSQL journal {self._where} table {self.table} has schema version "
+                    f"{current}, newer than this pandapon-async knows ({SCHEMA_VERSION}): "
+                    "upgrade pandapon-async on every worker sharing it; nothing was sent"
+                )
+            for number in range(current + 1, SCHEMA_VERSION + 1):
+                await connection.execute(steps[number])
+            if current < SCHEMA_VERSION:
+                await connection.execute(
+                    "INSERT INTO pandapon_schema_version (component, version) VALUES ($1, $2) "
+                    "ON CONFLICT (component) DO UPDATE SET version = EXCLUDED.version, "
+                    "updated_at = now()",
+                    self.table, SCHEMA_VERSION,
+                )
+
+    async def aclose(self) -> None:
+        """Close the pool (after the calls in progress)."""
+        if self._closed:
+            return
+        self._closed = True
+        async with self._opening:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            await pool.close()
+
+    async def _with_connection(
+        self, doing: str, work: Callable[[Any], Awaitable[_T]], *, transaction: bool = True
+    ) -> _T:
+        if self._pool is None:
+            raise RuntimeError(
+                "PostgresJournal is closed" if self._closed else "PostgresJournal is not open"
+            )
+        for attempt in range(_RETRIES):
+            try:
+                connection = await self._pool.acquire(timeout=self.connect_timeout)
+            except (*_UNAVAILABLE, asyncpg.PostgresError) as error:
+                # Any refusal while connecting (including "database is not accepting
+                # connections") means the journal is not there for us.
+                raise self._unavailable(doing, error) from None
+            try:
+                if not transaction:
+                    return await work(connection)
+                async with connection.transaction():
+                    return await work(connection)
+            except _RETRYABLE:
+                # The transaction was rolled back: nothing happened; do it again.
+                if attempt == _RETRIES - 1:
+                    raise
+                await asyncio.sleep(0.01 * (attempt + 1))
+            except _UNAVAILABLE as error:
+                raise self._unavailable(doing, error) from None
+            finally:
+                await self._pool.release(connection)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _now(self) -> float | None:
+        return None if self.clock is None else self.clock()
+
+    async def load(self, order_ids: Sequence[str]) -> Mapping[str, JournalEntry]:
+        ids = list(dict.fromkeys(order_ids))
+        rows = await self._with_connection(
+            "loading entries",
+            lambda connection: connection.fetch(self._sql.select, ids),
+            transaction=False,
+        )
+        return {row[0]: _entry(row) for row in rows}
+
+    async def entries(self) -> list[JournalEntry]:
+        """Every entry, ordered by order id (for inspection and tools)."""
+        rows = await self._with_connection(
+            "listing entries", lambda connection: connection.fetch(self._sql.select_all),
+            transaction=False,
+        )
+        return [_entry(row) for row in rows]
+
+    async def counts(self) -> dict[str, int]:
+        """How many ids are in each state."""
+        rows = await self._with_connection(
+            "counting entries", lambda connection: connection.fetch(self._sql.counts),
+            transaction=False,
+        )
+        return {row[0]: int(row[1]) for row in rows}
+
+    async def claim(self, order_ids: Sequence[str], *, owner: str) -> ClaimResult:
+        ids = list(order_ids)
+        keys = sorted(set(ids))
+        lease = self.lease
+
+        async def work(connection: Any) -> ClaimResult:
+            now = float(await connection.fetchval(self._sql.now, self._now()))
+            fresh = {row[0] for row in await connection.fetch(
+                self._sql.insert_missing, keys, now
+            )}
+            before: dict[str, JournalEntry] = {
+                row[0]: _entry(row) for row in await connection.fetch(self._sql.lock, keys)
+                if row[0] not in fresh
+            }
+            current = dict(before)
+            result = plan_claim(current, ids, owner=owner, now=now, lease=lease)
+            await self._write(connection, [
+                entry for oid, entry in current.items() if before.get(oid) != entry
+            ])
+            return result
+
+        return await self._with_connection("claiming orders", work)
+
+    async def _write(self, connection: Any, entries: list[JournalEntry]) -> None:
+        if not entries:
+            return
+        entries.sort(key=lambda entry: entry.order_id)
+        await connection.execute(
+            self._sql.write_rows,
+            [e.order_id for e in entries], [e.state for e in entries],
+            [e.reason for e in entries], [e.batch for e in entries],
+            [e.attempts for e in entries], [e.updated_at for e in entries],
+            [e.owner for e in entries], [e.lease_expires for e in entries],
+        )
+
+    async def renew(self, owner: str) -> int:
+        status = await self._with_connection(
+            "renewing claims",
+            lambda connection: connection.execute(
+                self._sql.renew, owner, self.lease, self._now()
+            ),
+        )
+        return int(str(status).rsplit(" ", 1)[-1])
+
+    async def record_intent(
+        self, order_ids: Sequence[str], *, owner: str, batch: str
+    ) -> list[str]:
+        ids = list(dict.fromkeys(order_ids))
+        rows = await self._with_connection(
+            "recording intents",
+            lambda connection: connection.fetch(
+                self._sql.intent, ids, owner, batch, self._now()
+            ),
+        )
+        recorded = {row[0] for row in rows}
+        return [oid for oid in ids if oid in recorded]
+
+    async def record_outcomes(self, entries: Sequence[JournalEntry], *, owner: str) -> None:
+        for entry in entries:
+            if entry.state not in STATES:
+                raise ValueError(f"unknown journal state {entry.state!r}")
+        # One upsert may not touch a row twice: the n-th outcome given for an id goes in the
+        # n-th statement, so several outcomes for one id apply in order, as in plan_outcomes.
+        rounds: list[list[JournalEntry]] = []
+        seen: dict[str, int] = {}
+        for entry in entries:
+            number = seen.get(entry.order_id, 0)
+            seen[entry.order_id] = number + 1
+            if number == len(rounds):
+                rounds.append([])
+            rounds[number].append(entry)
+        if not rounds:
+            return
+
+        async def work(connection: Any) -> None:
+            now = self._now()
+            for part in rounds:
+                part.sort(key=lambda entry: entry.order_id)
+                await connection.execute(
+                    self._sql.outcomes,
+                    [e.order_id for e in part], [e.state for e in part],
+                    [e.reason for e in part], [e.batch for e in part],
+                    [e.attempts for e in part], owner, now,
+                )
+
+        await self._with_connection("recording outcomes", work)
+
+    async def release(self, order_ids: Sequence[str], *, owner: str) -> None:
+        ids = sorted(set(order_ids))
+        await self._with_connection(
+            "releasing claims",
+            lambda connection: connection.execute(self._sql.release, ids, owner),
+        )
+
+    def __repr__(self) -> str:
+        return f"PostgresJournal({self._where!r}, lease={self.lease!r}, table={self.table!r})"
+
+
+def _entry(row: Any) -> JournalEntry:
+    state = row[1]
+    if state not in STATES:
+        raise ValueError(f"journal has an unknown state {state!r} for order {row[0]}")
+    return JournalEntry(
+        row[0], state, row[2], row[3], int(row[4]), float(row[5]), row[6],
+        None if row[7] is None else float(row[7]),
+    )
