@@ -22,7 +22,7 @@ from ._signing import (
     logistics_query_signer,
 )
 from ._telemetry import ChunkTiming, record_chunk_timings
-from ._throttle import GCRARateLimiter, RateLimiter, UnlimitedRateLimiter
+from .limiters import GCRARateLimiter, RateLimiter, UnlimitedRateLimiter
 from ._transport import CallOptions, RequestEvent, ResponseEvent
 from .bulk import (
     BulkActionReport,
@@ -58,7 +58,7 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from ._postgres_journal import PostgresJournal
-    from ._redis_limiter import RedisRateLimiter
+    from .limiters._redis import RedisRateLimiter
     from .callbacks._postgres_inbox import PostgresInbox
 
 # Backends with optional dependencies: imported on first access, so that
@@ -66,7 +66,7 @@ if TYPE_CHECKING:
 _LAZY_EXPORTS = {
     "PostgresInbox": ".callbacks._postgres_inbox",
     "PostgresJournal": "._postgres_journal",
-    "RedisRateLimiter": "._redis_limiter",
+    "RedisRateLimiter": ".limiters._redis",
 }
 
 

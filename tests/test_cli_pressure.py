@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from pandapon_async._redis_limiter import default_key
 from pandapon_async.cli import EXIT_BROKEN_PIPE, EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE
+from pandapon_async.limiters._redis import default_key
 from pandapon_async.testing import FakePandaPon
 
 PAY_PATH = "/alibaba/order/batch/submit/to/pay"

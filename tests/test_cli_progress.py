@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from pandapon_async._cli_progress import ProgressDisplay, format_duration, resolve_mode
+from pandapon_async.cli._progress import ProgressDisplay, format_duration, resolve_mode
 
 
 class Clock:

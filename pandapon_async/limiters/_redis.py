@@ -16,7 +16,8 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-from ._throttle import (
+from ..errors import RateLimiterUnavailableError
+from ._adaptive import (
     DECREASE,
     MIN_RATE,
     QUICK_DECREASE,
@@ -24,7 +25,6 @@ from ._throttle import (
     QUICK_WINDOW,
     RECOVERY_TIME,
 )
-from .errors import RateLimiterUnavailableError
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis

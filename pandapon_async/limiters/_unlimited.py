@@ -1,0 +1,81 @@
+"""The limiter used when no rate is configured: no pacing until a 429 engages it."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from collections.abc import Awaitable, Callable
+
+from ._adaptive import AdaptiveRate, SendRate
+
+
+class UnlimitedRateLimiter:
+    """Used when ``rate_limit=None``: no pacing until the platform answers 429.
+
+    A 429 pauses every caller; with ``adaptive`` (default) it also engages a limiter at a
+    little under the rate the client was sending at, released at that steady rate after the
+    pause and adapted like :class:`GCRARateLimiter`'s from then on (with no ceiling), so a
+    client with no configured rate still converges on what the platform allows.
+    """
+
+    __slots__ = ("_adaptive", "_clock", "_control", "_lock", "_paused_until", "_sent",
+                 "_sleep", "_tat")
+
+    def __init__(
+        self,
+        *,
+        adaptive: bool = True,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    ) -> None:
+        self._adaptive = bool(adaptive)
+        self._clock = clock
+        self._sleep = sleep
+        self._paused_until = -math.inf
+        self._control = AdaptiveRate()
+        self._sent = SendRate()
+        self._tat = -math.inf
+        self._lock = asyncio.Lock()
+
+    @property
+    def rate(self) -> float:
+        return math.inf
+
+    @property
+    def adaptive(self) -> bool:
+        return self._adaptive
+
+    @property
+    def current_rate(self) -> float:
+        """``math.inf`` until a 429 engages pacing; then the rate in force."""
+        return self._control.rate(self._clock())
+
+    async def acquire(self) -> None:
+        if not self._control.engaged:
+            while (wait := self._paused_until - self._clock()) > 0:
+                await self._sleep(wait)
+            if not self._control.engaged:
+                self._sent.record(self._clock())
+                return
+        # Pacing engaged by a 429: a GCRA with burst 1 at the adapted rate, FIFO.
+        async with self._lock:
+            while True:
+                now = self._clock()
+                ready_at = max(self._paused_until, self._tat)
+                if ready_at <= now:
+                    break
+                await self._sleep(ready_at - now)
+            self._tat = max(self._tat, now) + 1.0 / self._control.rate(now)
+
+    async def pause(self, seconds: float) -> None:
+        now = self._clock()
+        self._paused_until = max(self._paused_until, now + max(seconds, 0.0))
+        if self._adaptive:
+            engaged = self._control.engaged
+            self._control.throttled(now, self._paused_until,
+                                    None if engaged else max(self._sent.per_second(now), 1.0))
+            self._tat = max(self._tat, self._paused_until)
+
+    def __repr__(self) -> str:
+        return f"UnlimitedRateLimiter(adaptive={self._adaptive})"
