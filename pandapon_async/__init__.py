@@ -22,7 +22,6 @@ from ._signing import (
     logistics_query_signer,
 )
 from ._telemetry import ChunkTiming, record_chunk_timings
-from .limiters import GCRARateLimiter, RateLimiter, UnlimitedRateLimiter
 from ._transport import CallOptions, RequestEvent, ResponseEvent
 from .bulk import (
     BulkActionReport,
@@ -53,19 +52,20 @@ from .errors import (
     WrongEventLoopError,
 )
 from .journal import Journal, MemoryJournal, SQLiteJournal
+from .limiters import GCRARateLimiter, RateLimiter, UnlimitedRateLimiter
 
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from ._postgres_journal import PostgresJournal
-    from .limiters._redis import RedisRateLimiter
     from .callbacks._postgres_inbox import PostgresInbox
+    from .journal._postgres import PostgresJournal
+    from .limiters._redis import RedisRateLimiter
 
 # Backends with optional dependencies: imported on first access, so that
 # ``import pandapon_async`` never imports asyncpg or redis.
 _LAZY_EXPORTS = {
     "PostgresInbox": ".callbacks._postgres_inbox",
-    "PostgresJournal": "._postgres_journal",
+    "PostgresJournal": ".journal._postgres",
     "RedisRateLimiter": ".limiters._redis",
 }
 

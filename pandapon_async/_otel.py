@@ -23,10 +23,10 @@ from opentelemetry.metrics import CallbackOptions, Observation
 from opentelemetry.trace import Span, SpanKind, StatusCode
 
 from . import __version__
-from ._bulk_engine import Outcome, OutcomeStream
 from ._endpoint import find_endpoint
 from ._raw_response import ANSWERS
 from ._telemetry import outcome_of
+from .bulk import Outcome, OutcomeStream
 from .callbacks._inbox import InboxStatus
 
 __all__ = ["SCOPE", "OtelClientTelemetry", "OtelReceiverTelemetry"]

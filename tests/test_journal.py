@@ -161,7 +161,7 @@ async def journals(
     first = SQLiteJournal(tmp_path / "shared.sqlite3", lease=10.0)
     second = SQLiteJournal(tmp_path / "shared.sqlite3", lease=10.0)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("pandapon_async.journal.time.time", clock)
+        patch.setattr("pandapon_async.journal._sqlite.time.time", clock)
         async with first, second:
             yield first, second, clock
 

@@ -23,8 +23,8 @@ from test_journal import (
 
 import pandapon_async
 from pandapon_async import JournalUnavailableError, PandaPonClient, PostgresJournal
-from pandapon_async._postgres_journal import SCHEMA_VERSION
 from pandapon_async.journal import Journal, JournalEntry
+from pandapon_async.journal._postgres import SCHEMA_VERSION
 from pandapon_async.testing import FakePandaPon
 
 __all__ = [

@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-from .errors import PandaPonError
+from ..errors import PandaPonError
 
 __all__ = [
     "BulkActionReport",
@@ -325,7 +325,7 @@ def order_status(detail: Any) -> str | None:
 
 def _unstructure(detail: Any) -> Any:
     if attrs.has(type(detail)):
-        from .models import unstructure
+        from ..models import unstructure
 
         return unstructure(detail)
     return detail
