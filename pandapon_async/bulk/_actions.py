@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -14,6 +14,7 @@ from ..errors import (
     APIError,
     AuthenticationError,
     BusinessError,
+    PandaPonError,
     RateLimitError,
     ServerError,
 )
@@ -23,11 +24,14 @@ from ._common import (
     RECEIVED_STATUSES,
     UNPAID_STATUSES,
     alibaba_orders,
+    check_ids,
+    default_concurrency,
     error_text,
     is_missing,
     proves_not_processed,
 )
-from ._progress import Progress
+from ._engine import OutcomeStream, check_concurrency
+from ._progress import Progress, ProgressCallback, ProgressNotifier
 from ._reports import (
     BulkActionReport,
     order_status,
@@ -36,7 +40,15 @@ from ._reports import (
 if TYPE_CHECKING:
     from .._client import PandaPonClient
 
-__all__ = ["CANCEL", "CONFIRM", "ActionKind", "ActionRun", "ActionSend"]
+__all__ = [
+    "CANCEL",
+    "CONFIRM",
+    "ActionKind",
+    "ActionRun",
+    "ActionSend",
+    "confirm_items",
+    "run_action",
+]
 
 logger = logging.getLogger("pandapon_async.bulk")
 
@@ -177,3 +189,96 @@ class ActionRun:
             failed=len(report.failed) + len(report.errored) + len(report.unknown),
             elapsed=time.monotonic() - started,
         )
+
+
+def confirm_items(
+    orders: Mapping[str, Sequence[str | int]] | Iterable[str],
+) -> tuple[list[tuple[str, Any]], list[str]]:
+    """``confirm_receipt``'s input as (order id, entry ids or ``None``) pairs, and the ids given
+    more than once; ``ValueError`` naming a bad entry id before anything is read or sent."""
+    items: list[tuple[str, Any]]
+    if isinstance(orders, Mapping):
+        ids, duplicates = check_ids(orders.keys())
+        items = []
+        for oid in ids:
+            entries = orders[oid] if oid in orders else orders[int(oid)]  # type: ignore[index]
+            if isinstance(entries, str | bytes) or not isinstance(entries, Sequence):
+                raise ValueError(f"order {oid}: entry ids must be a sequence")
+            if not entries:
+                raise ValueError(f"order {oid}: no order entry ids")
+            entry_ids = [str(entry) for entry in entries]
+            # Checked here, before any order is read or sent (sent as JSON numbers).
+            bad = [e for e in entry_ids
+                   if not (e.isascii() and e.isdigit()) or (len(e) > 1 and e[0] == "0")]
+            if bad:
+                raise ValueError(f"order {oid}: order_entry_ids must be strings of digits "
+                                 f"without leading zeros; bad: {bad[:5]}")
+            items.append((oid, entry_ids))
+    else:
+        ids, duplicates = check_ids(orders)
+        items = [(oid, None) for oid in ids]
+    return items, duplicates
+
+
+async def run_action(
+    client: PandaPonClient,
+    kind: ActionKind,
+    send: ActionSend,
+    items: list[tuple[str, Any]],
+    duplicates: list[str],
+    concurrency: int | None,
+    on_progress: ProgressCallback | None,
+) -> BulkActionReport:
+    """A bulk cancel or confirm_receipt over ``items`` (order id, payload). A ``None``
+    payload of confirm_receipt means "read the order first": its entry ids come from the
+    detail."""
+    concurrency = check_concurrency(
+        default_concurrency(client) if concurrency is None else concurrency
+    )
+    run = ActionRun(client, kind, send)
+    run.report.duplicates = duplicates
+    notify = ProgressNotifier(on_progress)
+    started = time.monotonic()
+    orders_api = alibaba_orders(client)
+
+    async def process(item: tuple[str, Any]) -> None:
+        oid, payload = item
+        if kind is CONFIRM and payload is None:
+            if run.stop_error is not None:
+                run.settle(oid, "errored", run.stop_error)
+                return
+            try:
+                detail = await orders_api.get_detail(oid)
+            except PandaPonError as error:
+                if isinstance(error, AuthenticationError):
+                    run.stop(error)
+                if is_missing(error):
+                    run.settle(oid, "failed", NOT_FOUND_REASON)
+                else:
+                    run.settle(oid, "errored", error)
+                return
+            if order_status(detail) in kind.done_statuses:
+                run.settle(oid, "succeeded")
+                return
+            entry_ids = [
+                str(product.sub_item_id)
+                for product in (getattr(detail, "product_items", None) or [])
+                if getattr(product, "sub_item_id", None) is not None
+            ]
+            if not entry_ids:
+                run.settle(oid, "failed", "the order detail lists no order entries")
+                return
+            payload = entry_ids
+        await run.attempt(oid, payload, resubmit=True)
+
+    async with OutcomeStream(process, items, concurrency=concurrency) as outcomes:
+        async for outcome in outcomes:
+            if outcome.error is not None and outcome.item[0] not in run.settled:
+                # Not a PandaPonError from the platform: a bug or an unreadable detail.
+                run.settle(outcome.item[0], "errored", outcome.error)
+            if notify.callback is not None:
+                await notify(run.progress(started, len(items)))
+    run.report.elapsed = time.monotonic() - started
+    if run.report.total != len(items):
+        raise AssertionError("bulk action lost track of ids")
+    return run.report

@@ -21,11 +21,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 
 from .._telemetry import bulk_chunk, bulk_run, bulk_stream
-from ..errors import (
-    AuthenticationError,
-    NotFoundError,
-    PandaPonError,
-)
 from ..journal import (
     Journal,
     JournalEntry,
@@ -33,9 +28,8 @@ from ..journal import (
 from ._actions import (
     CANCEL,
     CONFIRM,
-    ActionKind,
-    ActionRun,
-    ActionSend,
+    confirm_items,
+    run_action,
 )
 from ._claims import (
     renew_claims,
@@ -44,30 +38,27 @@ from ._claims import (
 from ._common import (
     DEFAULT_CHUNK_SIZE,
     DEFAULT_RESUBMIT_GRACE,
-    NOT_FOUND_REASON,
     alibaba_orders,
     check_chunk_size,
     check_ids,
     default_concurrency,
-    error_text,
-    is_missing,
     split_chunks,
 )
 from ._engine import (
     OutcomeStream,
     check_concurrency,
 )
+from ._lookups import lookup_orders
 from ._pay import (
     PayRun,
     PayUnit,
     check_grace,
 )
-from ._progress import Progress, ProgressCallback, ProgressNotifier
+from ._progress import ProgressCallback, ProgressNotifier
 from ._reports import (
     BulkActionReport,
     BulkLookupReport,
     BulkPayReport,
-    order_status,
 )
 
 if TYPE_CHECKING:
@@ -202,7 +193,7 @@ class BulkNamespace:
             async with OutcomeStream(process, units(), concurrency=concurrency) as outcomes:
                 async for outcome in outcomes:
                     if outcome.error is not None:
-                        self._settle_escaped(run, outcome.item, outcome.error)
+                        run.settle_escaped(outcome.item, outcome.error)
                     await notify(attrs.evolve(run.progress(started), total=total))
         finally:
             if renewer is not None:
@@ -226,20 +217,6 @@ class BulkNamespace:
                 f"bulk payment lost track of ids: {report.total} in buckets, {len(ids)} given"
             )
         return report
-
-    @staticmethod
-    def _settle_escaped(run: PayRun, unit: PayUnit, error: Exception) -> None:
-        """A unit's work raised (journal failure, or a bug): settle what it left open."""
-        logger.error("bulk payment unit %s failed: %s", unit.batch, error_text(error))
-        for oid in unit.ids:
-            if oid in run.settled:
-                continue
-            if oid in run.maybe_sent:
-                run.settle(
-                    oid, "unknown", f"processing failed after sending ({error_text(error)})"
-                )
-            else:
-                run.settle(oid, "errored", error)
 
     @bulk_run("get_orders")  # [telemetry hook]
     async def get_orders(
@@ -266,40 +243,10 @@ class BulkNamespace:
         detail takes about 10 KB in memory, its status a few bytes. (To process details as
         they arrive without keeping them, use :meth:`map`.)
         """
-        ids, duplicates = check_ids(order_ids, digits=fetch is None)
-        concurrency = check_concurrency(
-            default_concurrency(self._client) if concurrency is None else concurrency
+        return await lookup_orders(
+            self._client, order_ids, concurrency=concurrency, on_progress=on_progress,
+            fetch=fetch, web_site=web_site, select=select,
         )
-        if fetch is None:
-            get_detail = alibaba_orders(self._client).get_detail
-
-            async def fetch_detail(oid: str) -> Any:
-                return await get_detail(oid, web_site=web_site)
-
-            fetch = fetch_detail
-        elif not callable(fetch):
-            raise ValueError("fetch must be an async function of one order id")
-        report = BulkLookupReport(duplicates=duplicates)
-        notify = ProgressNotifier(on_progress)
-        started = time.monotonic()
-        async with OutcomeStream(fetch, ids, concurrency=concurrency) as outcomes:
-            async for outcome in outcomes:
-                if outcome.error is None:
-                    report.found[outcome.item] = (
-                        outcome.result if select is None else select(outcome.result)
-                    )
-                elif isinstance(outcome.error, NotFoundError):
-                    report.not_found.append(outcome.item)
-                else:
-                    report.errored[outcome.item] = outcome.error
-                if notify.callback is not None:
-                    await notify(Progress(
-                        report.total, len(ids), len(report.found),
-                        len(report.not_found) + len(report.errored), time.monotonic() - started,
-                    ))
-        report.elapsed = time.monotonic() - started
-        assert report.total == len(ids)
-        return report
 
     @bulk_run("cancel")  # [telemetry hook]
     async def cancel(
@@ -326,8 +273,9 @@ class BulkNamespace:
             return await cancel(oid, reason, remark=remark)
 
         ids, duplicates = check_ids(order_ids)
-        return await self._run_action(
-            CANCEL, send, [(oid, None) for oid in ids], duplicates, concurrency, on_progress
+        items = [(oid, None) for oid in ids]
+        return await run_action(
+            self._client, CANCEL, send, items, duplicates, concurrency, on_progress
         )
 
     @bulk_run("confirm_receipt")  # [telemetry hook]
@@ -347,93 +295,11 @@ class BulkNamespace:
         done -> succeeded, still ``waitbuyerreceive`` -> sent once more, else failed.
         """
         orders_api = alibaba_orders(self._client)
-        items: list[tuple[str, Any]]
-        if isinstance(orders, Mapping):
-            ids, duplicates = check_ids(orders.keys())
-            items = []
-            for oid in ids:
-                entries = orders[oid] if oid in orders else orders[int(oid)]  # type: ignore[index]
-                if isinstance(entries, str | bytes) or not isinstance(entries, Sequence):
-                    raise ValueError(f"order {oid}: entry ids must be a sequence")
-                if not entries:
-                    raise ValueError(f"order {oid}: no order entry ids")
-                entry_ids = [str(entry) for entry in entries]
-                # Checked here, before any order is read or sent (sent as JSON numbers).
-                bad = [e for e in entry_ids
-                       if not (e.isascii() and e.isdigit()) or (len(e) > 1 and e[0] == "0")]
-                if bad:
-                    raise ValueError(f"order {oid}: order_entry_ids must be strings of digits "
-                                     f"without leading zeros; bad: {bad[:5]}")
-                items.append((oid, entry_ids))
-        else:
-            ids, duplicates = check_ids(orders)
-            items = [(oid, None) for oid in ids]
+        items, duplicates = confirm_items(orders)
 
         async def send(oid: str, entry_ids: Any) -> Any:
             return await orders_api.confirm_receipt(oid, entry_ids)
 
-        return await self._run_action(
-            CONFIRM, send, items, duplicates, concurrency, on_progress
+        return await run_action(
+            self._client, CONFIRM, send, items, duplicates, concurrency, on_progress
         )
-
-    async def _run_action(
-        self,
-        kind: ActionKind,
-        send: ActionSend,
-        items: list[tuple[str, Any]],
-        duplicates: list[str],
-        concurrency: int | None,
-        on_progress: ProgressCallback | None,
-    ) -> BulkActionReport:
-        """Shared by cancel and confirm_receipt. A ``None`` payload of confirm_receipt means
-        "read the order first": its entry ids come from the detail."""
-        concurrency = check_concurrency(
-            default_concurrency(self._client) if concurrency is None else concurrency
-        )
-        run = ActionRun(self._client, kind, send)
-        run.report.duplicates = duplicates
-        notify = ProgressNotifier(on_progress)
-        started = time.monotonic()
-        orders_api = alibaba_orders(self._client)
-
-        async def process(item: tuple[str, Any]) -> None:
-            oid, payload = item
-            if kind is CONFIRM and payload is None:
-                if run.stop_error is not None:
-                    run.settle(oid, "errored", run.stop_error)
-                    return
-                try:
-                    detail = await orders_api.get_detail(oid)
-                except PandaPonError as error:
-                    if isinstance(error, AuthenticationError):
-                        run.stop(error)
-                    if is_missing(error):
-                        run.settle(oid, "failed", NOT_FOUND_REASON)
-                    else:
-                        run.settle(oid, "errored", error)
-                    return
-                if order_status(detail) in kind.done_statuses:
-                    run.settle(oid, "succeeded")
-                    return
-                entry_ids = [
-                    str(product.sub_item_id)
-                    for product in (getattr(detail, "product_items", None) or [])
-                    if getattr(product, "sub_item_id", None) is not None
-                ]
-                if not entry_ids:
-                    run.settle(oid, "failed", "the order detail lists no order entries")
-                    return
-                payload = entry_ids
-            await run.attempt(oid, payload, resubmit=True)
-
-        async with OutcomeStream(process, items, concurrency=concurrency) as outcomes:
-            async for outcome in outcomes:
-                if outcome.error is not None and outcome.item[0] not in run.settled:
-                    # Not a PandaPonError from the platform: a bug or an unreadable detail.
-                    run.settle(outcome.item[0], "errored", outcome.error)
-                if notify.callback is not None:
-                    await notify(run.progress(started, len(items)))
-        run.report.elapsed = time.monotonic() - started
-        if run.report.total != len(items):
-            raise AssertionError("bulk action lost track of ids")
-        return run.report

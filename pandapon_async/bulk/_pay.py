@@ -331,6 +331,19 @@ class PayRun:
                 ))
         return again
 
+    def settle_escaped(self, unit: PayUnit, error: Exception) -> None:
+        """A unit's work raised (journal failure, or a bug): settle what it left open."""
+        logger.error("bulk payment unit %s failed: %s", unit.batch, error_text(error))
+        for oid in unit.ids:
+            if oid in self.settled:
+                continue
+            if oid in self.maybe_sent:
+                self.settle(
+                    oid, "unknown", f"processing failed after sending ({error_text(error)})"
+                )
+            else:
+                self.settle(oid, "errored", error)
+
     def progress(self, started: float) -> Progress:
         report = self.report
         return Progress(
