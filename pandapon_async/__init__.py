@@ -7,8 +7,14 @@ from typing import TYPE_CHECKING, Any
 
 from ._client import DEFAULT_BASE_URL, PandaPonClient
 from ._credentials import Credentials
-from ._logging import configure_logging, configure_logging_from_env
-from ._raw_response import RawResponse, with_raw_response
+from ._observability import (
+    ChunkTiming,
+    RawResponse,
+    configure_logging,
+    configure_logging_from_env,
+    record_chunk_timings,
+    with_raw_response,
+)
 from ._retry import RetryPolicy
 from ._signing import (
     GroupSigner,
@@ -21,7 +27,6 @@ from ._signing import (
     compute_signature,
     logistics_query_signer,
 )
-from ._telemetry import ChunkTiming, record_chunk_timings
 from ._transport import CallOptions, RequestEvent, ResponseEvent
 from .bulk import (
     BulkActionReport,

@@ -27,7 +27,6 @@ __all__ = [
     "Endpoint",
     "PreparedRequest",
     "endpoint",
-    "find_endpoint",
     "registered_endpoint",
 ]
 
@@ -246,33 +245,3 @@ def endpoint(
         raise RuntimeError(f"endpoint {declared.key} declared twice")
     ENDPOINTS[declared.key] = declared
     return declared
-
-
-# Templated paths (``/refund/cancel/{refundId}``) as patterns, built on first lookup.
-_TEMPLATE_PATTERNS: list[tuple[re.Pattern[str], Endpoint[Any]]] = []
-_TEMPLATE_COUNT = -1
-
-
-def find_endpoint(method: str, path: str) -> Endpoint[Any] | None:
-    """The declared endpoint a sent ``method`` and ``path`` belong to, or ``None``.
-
-    Used by logging and telemetry to name a call (``alibaba.orders.get_detail``) and its
-    ``url.template`` whether it came from a typed method or from ``client.call``.
-    """
-    global _TEMPLATE_COUNT
-    found = ENDPOINTS.get(f"{method} {path}")
-    if found is not None:
-        return found
-    if len(ENDPOINTS) != _TEMPLATE_COUNT:
-        _TEMPLATE_COUNT = len(ENDPOINTS)
-        _TEMPLATE_PATTERNS[:] = [
-            (re.compile(re.escape(declared.method) + " "
-                        + _PATH_PARAM.sub("[^/]+", re.escape(declared.path).replace(r"\{", "{")
-                                          .replace(r"\}", "}")) + "$"), declared)
-            for declared in ENDPOINTS.values() if declared.path_params
-        ]
-    key = f"{method} {path}"
-    for pattern, declared in _TEMPLATE_PATTERNS:
-        if pattern.match(key):
-            return declared
-    return None

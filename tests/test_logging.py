@@ -19,7 +19,7 @@ from pandapon_async import (
     PandaPonClient,
     configure_logging,
 )
-from pandapon_async._logging import LOG_FIELDS, configure_logging_from_env
+from pandapon_async._observability._logging import LOG_FIELDS, configure_logging_from_env
 from pandapon_async.testing import FakePandaPon
 
 DETAIL_PATH = "/alibaba/order/detail"

@@ -26,7 +26,7 @@ from pandapon_async import (
     compute_callback_signature,
     with_raw_response,
 )
-from pandapon_async._telemetry import outcome_of
+from pandapon_async._observability import outcome_of
 from pandapon_async.errors import (
     AuthenticationError,
     BusinessError,
@@ -375,7 +375,8 @@ def test_switch_explicit_off_and_missing_dependency(
     # ...unless turned off, whatever providers are given.
     off = PandaPonClient(credentials, telemetry=False, tracer_provider=otel.tracer_provider)
     assert off._telemetry is None
-    monkeypatch.setitem(sys.modules, "pandapon_async._otel", None)  # as if not installed
+    # As if not installed:
+    monkeypatch.setitem(sys.modules, "pandapon_async._observability._otel", None)
     assert PandaPonClient(credentials)._telemetry is None
     with pytest.raises(ImportError, match=r"pandapon-async\[otel\]"):
         PandaPonClient(credentials, telemetry=True)

@@ -22,7 +22,7 @@ import warnings
 from collections.abc import Mapping
 from typing import Any, Final, TextIO
 
-from ._endpoint import find_endpoint
+from .._endpoint import registered_endpoint
 
 __all__ = [
     "ENV_LOG",
@@ -52,7 +52,7 @@ def call_fields(
     elapsed: float | None = None,
 ) -> dict[str, Any]:
     """The ``extra`` of a record about one request attempt (built only when it is logged)."""
-    declared = find_endpoint(method, path)
+    declared = registered_endpoint(method, path)
     return {
         "method": method,
         "path": path,

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, Protocol, TypeVar
 
 import attrs
 
-from .errors import (
+from ..errors import (
     APIError,
     AuthenticationError,
     BusinessError,
@@ -37,7 +37,7 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
-    from ._client import PandaPonClient
+    from .._client import PandaPonClient
 
 __all__ = [
     "CallTelemetry",
@@ -139,7 +139,7 @@ def _wanted(telemetry: bool | None, *providers: object) -> bool:
 
 def _load_otel(required: bool) -> Any:
     try:
-        otel = importlib.import_module("pandapon_async._otel")
+        otel = importlib.import_module("pandapon_async._observability._otel")
     except ImportError:
         if required:
             raise ImportError(_MISSING) from None

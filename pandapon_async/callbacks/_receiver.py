@@ -19,7 +19,7 @@ from typing import Final, Self
 import attrs
 from aiohttp import web
 
-from .._telemetry import observe_delivery, receiver_telemetry
+from .._observability import observe_delivery, receiver_telemetry
 from ..errors import SignatureVerificationError
 from ._fields import CallbackParseError
 from ._inbox import CallbackInbox

@@ -14,7 +14,7 @@ import functools
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 
-from .._telemetry import ReceiverTelemetry
+from .._observability import ReceiverTelemetry
 from ._fields import CallbackParseError
 from ._inbox import CallbackInbox, InboxEntry
 from ._message import CallbackMessage, message_from_envelope, parse_envelope

@@ -8,8 +8,7 @@ import statistics
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
-from .._logging import LOGGER_NAME, configure_logging
-from .._telemetry import ChunkTiming, record_chunk_timings
+from .._observability import LOGGER_NAME, ChunkTiming, configure_logging, record_chunk_timings
 
 __all__ = ["LOG_LEVELS", "configure_log_level", "print_chunk_timings", "trace_chunks"]
 
