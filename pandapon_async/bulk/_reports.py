@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, ClassVar
 
 import attrs
 
@@ -43,8 +43,85 @@ class BulkError(PandaPonError):
         self.report = report
 
 
-@attrs.define(eq=False)
-class BulkPayReport:
+class _Report:
+    """What the three reports share: counts, ``ok``, ``raise_for_failures()``, JSON, repr.
+
+    A subclass names its buckets (``_BUCKETS``: every distinct id is in exactly one; the first
+    is the success bucket, the others are failures) and its counts (``_COUNTS``: count name
+    and attribute, in the order ``counts`` and ``to_dict`` list them).
+    """
+
+    __slots__ = ()
+    _OPERATION: ClassVar[str]
+    _BUCKETS: ClassVar[tuple[str, ...]]
+    _COUNTS: ClassVar[tuple[tuple[str, str], ...]]
+    elapsed: float
+
+    @property
+    def total(self) -> int:
+        """Distinct ids in the input (each is in exactly one bucket)."""
+        return sum(len(getattr(self, bucket)) for bucket in self._BUCKETS)
+
+    @property
+    def ok(self) -> bool:
+        """Every id succeeded: every failure bucket is empty."""
+        return not any(getattr(self, bucket) for bucket in self._BUCKETS[1:])
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {"total": self.total}
+        counts.update((name, len(getattr(self, attribute))) for name, attribute in self._COUNTS)
+        return counts
+
+    def _operation(self) -> str:
+        return self._OPERATION
+
+    def _failures(self) -> tuple[str, list[str]]:
+        """The headline of a failed run and one part per non-empty failure bucket."""
+        raise NotImplementedError
+
+    def raise_for_failures(self) -> None:
+        """Raise :class:`BulkError` summarising the failures, unless every id succeeded."""
+        if self.ok:
+            return
+        headline, parts = self._failures()
+        raise BulkError(f"{headline}; " + "; ".join(parts), self)  # type: ignore[arg-type]
+
+    def _plain(self, name: str, value: Any) -> Any:
+        """A field's JSON-able form: exceptions described, containers copied."""
+        if name == "errored":
+            return {oid: describe_error(error) for oid, error in value.items()}
+        return dict(value) if isinstance(value, dict) else list(value)
+
+    def _entries(self) -> Iterator[tuple[str, Any]]:
+        for field in attrs.fields(type(self)):  # type: ignore[arg-type]
+            if field.name not in ("operation", "elapsed"):
+                yield field.name, self._plain(field.name, getattr(self, field.name))
+
+    def to_dict(self) -> dict[str, Any]:
+        result: dict[str, Any] = {
+            "operation": self._operation(),
+            "ok": self.ok,
+            "counts": self.counts,
+            "elapsed_seconds": round(self.elapsed, 3),
+        }
+        result.update(self._entries())
+        return result
+
+    def to_json(self, **kwargs: Any) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({_counts_repr(self.counts)}, ok={self.ok})"
+
+
+def _part(ids: Iterable[str], what: str) -> str:
+    shown = list(ids)
+    return f"{len(shown)} {what} ({_sample(shown)})"
+
+
+@attrs.define(eq=False, repr=False)
+class BulkPayReport(_Report):
     """What ``client.bulk.submit_to_pay`` established, one bucket per distinct input id.
 
     - ``success_order_ids``: paid (by this run, an earlier run, or found paid on reading).
@@ -75,86 +152,34 @@ class BulkPayReport:
     waited: list[str] = attrs.field(factory=list)
     elapsed: float = 0.0
 
-    @property
-    def total(self) -> int:
-        """Distinct ids in the input (each is in exactly one bucket)."""
-        return (
-            len(self.success_order_ids) + len(self.pay_fail_orders) + len(self.errored)
-            + len(self.unknown)
-        )
+    _OPERATION = "submit_to_pay"
+    _BUCKETS = ("success_order_ids", "pay_fail_orders", "errored", "unknown")
+    _COUNTS = (
+        ("succeeded", "success_order_ids"), ("pay_failed", "pay_fail_orders"),
+        ("errored", "errored"), ("unknown", "unknown"), ("duplicates", "duplicates"),
+        ("from_journal", "from_journal"), ("reconciled", "reconciled"),
+        ("resubmitted", "resubmitted"), ("already_paid", "already_paid"), ("waited", "waited"),
+    )
 
-    @property
-    def ok(self) -> bool:
-        """Every id paid."""
-        return not (self.pay_fail_orders or self.errored or self.unknown)
-
-    @property
-    def counts(self) -> dict[str, int]:
-        return {
-            "total": self.total,
-            "succeeded": len(self.success_order_ids),
-            "pay_failed": len(self.pay_fail_orders),
-            "errored": len(self.errored),
-            "unknown": len(self.unknown),
-            "duplicates": len(self.duplicates),
-            "from_journal": len(self.from_journal),
-            "reconciled": len(self.reconciled),
-            "resubmitted": len(self.resubmitted),
-            "already_paid": len(self.already_paid),
-            "waited": len(self.waited),
-        }
-
-    def raise_for_failures(self) -> None:
-        """Raise :class:`BulkError` summarising the failures, unless every id was paid."""
-        if self.ok:
-            return
+    def _failures(self) -> tuple[str, list[str]]:
         parts = []
         if self.pay_fail_orders:
-            parts.append(f"{len(self.pay_fail_orders)} refused "
-                         f"({_sample([f.order_id for f in self.pay_fail_orders])})")
+            parts.append(_part((f.order_id for f in self.pay_fail_orders), "refused"))
         if self.errored:
-            parts.append(f"{len(self.errored)} errored, safe to retry "
-                         f"({_sample(list(self.errored))})")
+            parts.append(_part(self.errored, "errored, safe to retry"))
         if self.unknown:
-            parts.append(f"{len(self.unknown)} unknown, run again with the journal "
-                         f"({_sample(self.unknown)})")
-        raise BulkError(
-            f"bulk payment: {len(self.success_order_ids)} of {self.total} paid; "
-            + "; ".join(parts),
-            self,
-        )
+            parts.append(_part(self.unknown, "unknown, run again with the journal"))
+        return f"bulk payment: {len(self.success_order_ids)} of {self.total} paid", parts
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "operation": "submit_to_pay",
-            "ok": self.ok,
-            "counts": self.counts,
-            "elapsed_seconds": round(self.elapsed, 3),
-            "success_order_ids": list(self.success_order_ids),
-            "pay_fail_orders": [
-                {"order_id": fail.order_id, "error_reason": fail.error_reason}
-                for fail in self.pay_fail_orders
-            ],
-            "errored": {oid: describe_error(error) for oid, error in self.errored.items()},
-            "unknown": list(self.unknown),
-            "unknown_reasons": dict(self.unknown_reasons),
-            "duplicates": list(self.duplicates),
-            "from_journal": list(self.from_journal),
-            "reconciled": list(self.reconciled),
-            "resubmitted": list(self.resubmitted),
-            "already_paid": list(self.already_paid),
-            "waited": list(self.waited),
-        }
-
-    def to_json(self, **kwargs: Any) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
-
-    def __repr__(self) -> str:
-        return f"BulkPayReport({_counts_repr(self.counts)}, ok={self.ok})"
+    def _plain(self, name: str, value: Any) -> Any:
+        if name == "pay_fail_orders":
+            return [{"order_id": fail.order_id, "error_reason": fail.error_reason}
+                    for fail in value]
+        return super()._plain(name, value)
 
 
-@attrs.define(eq=False)
-class BulkLookupReport:
+@attrs.define(eq=False, repr=False)
+class BulkLookupReport(_Report):
     """What ``client.bulk.get_orders`` found: ``found`` (id -> detail), ``not_found`` (the
     platform says the order does not exist), ``errored`` (id -> exception: the lookup failed,
     nothing is known). ``ok`` means every id was found."""
@@ -165,23 +190,12 @@ class BulkLookupReport:
     duplicates: list[str] = attrs.field(factory=list)
     elapsed: float = 0.0
 
-    @property
-    def total(self) -> int:
-        return len(self.found) + len(self.not_found) + len(self.errored)
-
-    @property
-    def ok(self) -> bool:
-        return not (self.not_found or self.errored)
-
-    @property
-    def counts(self) -> dict[str, int]:
-        return {
-            "total": self.total,
-            "found": len(self.found),
-            "not_found": len(self.not_found),
-            "errored": len(self.errored),
-            "duplicates": len(self.duplicates),
-        }
+    _OPERATION = "get_orders"
+    _BUCKETS = ("found", "not_found", "errored")
+    _COUNTS = (
+        ("found", "found"), ("not_found", "not_found"), ("errored", "errored"),
+        ("duplicates", "duplicates"),
+    )
 
     def statuses(self) -> dict[str, str | None]:
         """Order id -> ``baseInfo.status`` of each found 1688 order (``None`` if absent; the
@@ -191,31 +205,25 @@ class BulkLookupReport:
             for oid, detail in self.found.items()
         }
 
-    def raise_for_failures(self) -> None:
-        if self.ok:
-            return
+    def _failures(self) -> tuple[str, list[str]]:
         parts = []
         if self.not_found:
-            parts.append(f"{len(self.not_found)} not found ({_sample(self.not_found)})")
+            parts.append(_part(self.not_found, "not found"))
         if self.errored:
-            parts.append(f"{len(self.errored)} failed ({_sample(list(self.errored))})")
-        raise BulkError(
-            f"bulk lookup: {len(self.found)} of {self.total} found; " + "; ".join(parts), self
-        )
+            parts.append(_part(self.errored, "failed"))
+        return f"bulk lookup: {len(self.found)} of {self.total} found", parts
+
+    def _entries(self) -> Iterator[tuple[str, Any]]:
+        for name, value in super()._entries():
+            if name == "found":
+                yield name, list(self.found)
+                yield "statuses", self.statuses()
+            else:
+                yield name, value
 
     def to_dict(self, *, include_details: bool = False) -> dict[str, Any]:
         """JSON-able summary; ``include_details`` adds each detail (unstructured to JSON)."""
-        result: dict[str, Any] = {
-            "operation": "get_orders",
-            "ok": self.ok,
-            "counts": self.counts,
-            "elapsed_seconds": round(self.elapsed, 3),
-            "found": list(self.found),
-            "statuses": self.statuses(),
-            "not_found": list(self.not_found),
-            "errored": {oid: describe_error(error) for oid, error in self.errored.items()},
-            "duplicates": list(self.duplicates),
-        }
+        result = super().to_dict()
         if include_details:
             result["details"] = {oid: _unstructure(d) for oid, d in self.found.items()}
         return result
@@ -224,12 +232,9 @@ class BulkLookupReport:
         return json.dumps(self.to_dict(include_details=include_details), ensure_ascii=False,
                           **kwargs)
 
-    def __repr__(self) -> str:
-        return f"BulkLookupReport({_counts_repr(self.counts)}, ok={self.ok})"
 
-
-@attrs.define(eq=False)
-class BulkActionReport:
+@attrs.define(eq=False, repr=False)
+class BulkActionReport(_Report):
     """What a bulk ``cancel`` or ``confirm_receipt`` established, one bucket per distinct id.
 
     ``succeeded`` (done, or found already done), ``failed`` (id -> the platform's reason for
@@ -248,62 +253,25 @@ class BulkActionReport:
     resubmitted: list[str] = attrs.field(factory=list)
     elapsed: float = 0.0
 
-    @property
-    def total(self) -> int:
-        return len(self.succeeded) + len(self.failed) + len(self.errored) + len(self.unknown)
+    _BUCKETS = ("succeeded", "failed", "errored", "unknown")
+    _COUNTS = (
+        ("succeeded", "succeeded"), ("failed", "failed"), ("errored", "errored"),
+        ("unknown", "unknown"), ("duplicates", "duplicates"), ("reconciled", "reconciled"),
+        ("resubmitted", "resubmitted"),
+    )
 
-    @property
-    def ok(self) -> bool:
-        return not (self.failed or self.errored or self.unknown)
+    def _operation(self) -> str:
+        return self.operation
 
-    @property
-    def counts(self) -> dict[str, int]:
-        return {
-            "total": self.total,
-            "succeeded": len(self.succeeded),
-            "failed": len(self.failed),
-            "errored": len(self.errored),
-            "unknown": len(self.unknown),
-            "duplicates": len(self.duplicates),
-            "reconciled": len(self.reconciled),
-            "resubmitted": len(self.resubmitted),
-        }
-
-    def raise_for_failures(self) -> None:
-        if self.ok:
-            return
+    def _failures(self) -> tuple[str, list[str]]:
         parts = []
         if self.failed:
-            parts.append(f"{len(self.failed)} refused ({_sample(list(self.failed))})")
+            parts.append(_part(self.failed, "refused"))
         if self.errored:
-            parts.append(f"{len(self.errored)} errored, safe to retry "
-                         f"({_sample(list(self.errored))})")
+            parts.append(_part(self.errored, "errored, safe to retry"))
         if self.unknown:
-            parts.append(f"{len(self.unknown)} unknown ({_sample(self.unknown)})")
-        raise BulkError(
-            f"bulk {self.operation}: {len(self.succeeded)} of {self.total} done; "
-            + "; ".join(parts),
-            self,
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "operation": self.operation,
-            "ok": self.ok,
-            "counts": self.counts,
-            "elapsed_seconds": round(self.elapsed, 3),
-            "succeeded": list(self.succeeded),
-            "failed": dict(self.failed),
-            "errored": {oid: describe_error(error) for oid, error in self.errored.items()},
-            "unknown": list(self.unknown),
-            "unknown_reasons": dict(self.unknown_reasons),
-            "duplicates": list(self.duplicates),
-            "reconciled": list(self.reconciled),
-            "resubmitted": list(self.resubmitted),
-        }
-
-    def to_json(self, **kwargs: Any) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
+            parts.append(_part(self.unknown, "unknown"))
+        return f"bulk {self.operation}: {len(self.succeeded)} of {self.total} done", parts
 
     def __repr__(self) -> str:
         return f"BulkActionReport({self.operation!r}, {_counts_repr(self.counts)}, ok={self.ok})"
@@ -320,7 +288,6 @@ def order_status(detail: Any) -> str | None:
         base = detail.get("baseInfo")
         status = base.get("status") if isinstance(base, Mapping) else None
     return str(status).strip().lower() if status is not None else None
-
 
 
 def _unstructure(detail: Any) -> Any:
