@@ -53,6 +53,25 @@ def _request_id(error: BaseException | None) -> str | None:
     return None
 
 
+def _record_outcome(span: Span, error: BaseException | None) -> int | None:
+    """Mark ``span`` with the outcome of ``error`` (``None``: not an error) and, for an
+    error, its type, HTTP status and request id; returns the HTTP status."""
+    outcome = outcome_of(error)
+    span.set_attribute("pandapon.outcome", outcome)
+    if error is None:
+        return None
+    status = _http_status(error)
+    if status is not None:
+        span.set_attribute("http.response.status_code", status)
+    request_id = _request_id(error)
+    if request_id:
+        span.set_attribute("pandapon.request_id", request_id)
+    span.set_attribute("error.type", error_type(error))
+    span.record_exception(error)
+    span.set_status(StatusCode.ERROR, outcome)
+    return status
+
+
 class CallSpans:
     """Spans and measurements of one logical call; also the answer sink of its context."""
 
@@ -173,18 +192,7 @@ class CallSpans:
         error = sys.exc_info()[1]
         if self._attempt_span is not None:
             self._end_attempt(error)
-        outcome = outcome_of(error)
-        span.set_attribute("pandapon.outcome", outcome)
-        if error is not None:
-            span.set_attribute("error.type", error_type(error))
-            status = _http_status(error)
-            if status is not None:
-                span.set_attribute("http.response.status_code", status)
-            request_id = _request_id(error)
-            if request_id:
-                span.set_attribute("pandapon.request_id", request_id)
-            span.record_exception(error)
-            span.set_status(StatusCode.ERROR, outcome)
+        _record_outcome(span, error)
         span.end()
 
     def _end_attempt(self, error: BaseException | None) -> None:
@@ -195,18 +203,7 @@ class CallSpans:
         # The error a retry decision saw, not a wrapper the transport raised around it.
         cause = error.__cause__ if error is not None else None
         seen = cause if cause is not None and _http_status(cause) is not None else error
-        outcome = outcome_of(seen)
-        span.set_attribute("pandapon.outcome", outcome)
-        status = _http_status(seen)
-        if status is not None:
-            span.set_attribute("http.response.status_code", status)
-        request_id = _request_id(seen)
-        if request_id:
-            span.set_attribute("pandapon.request_id", request_id)
-        if seen is not None:
-            span.set_attribute("error.type", error_type(seen))
-            span.record_exception(seen)
-            span.set_status(StatusCode.ERROR, outcome)
+        status = _record_outcome(span, seen)
         span.end()
         if self._sent_at >= self._started:  # the attempt got past the limiter: it was sent
             self._record_duration(status, seen)

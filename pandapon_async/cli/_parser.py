@@ -99,6 +99,26 @@ def _client_options(*, for_subcommand: bool) -> _Parser:
     return parent
 
 
+def _add_pacing(
+    parser: argparse.ArgumentParser,
+    *,
+    chunk_size: int | None,
+    concurrency: int,
+    rate: float,
+    in_flight: str = "batch requests",
+    rate_limit: str = "client rate limit",
+) -> None:
+    """``--chunk-size`` (batch commands), ``--concurrency`` and ``--rate``, with the command's
+    defaults."""
+    if chunk_size is not None:
+        parser.add_argument("--chunk-size", type=_positive_int, default=chunk_size, metavar="N",
+                            help=f"order ids per batch payment request (default {chunk_size})")
+    parser.add_argument("--concurrency", type=_positive_int, default=concurrency, metavar="N",
+                        help=f"{in_flight} in flight (default {concurrency})")
+    parser.add_argument("--rate", type=_rate, default=rate, metavar="REQ_PER_S",
+                        help=f"{rate_limit} in requests per second, or 'none' (default {rate:g})")
+
+
 def build_parser(handlers: Mapping[str, Handler]) -> argparse.ArgumentParser:
     """The ``pandapon`` parser; ``handlers`` maps each command ("orders get" for the nested
     one) to the coroutine that runs it."""
@@ -124,12 +144,7 @@ def build_parser(handlers: Mapping[str, Handler]) -> argparse.ArgumentParser:
     )
     demo.add_argument("--orders", type=_positive_int, default=3000, metavar="N",
                       help="number of orders to create and pay (default 3000)")
-    demo.add_argument("--chunk-size", type=_positive_int, default=25, metavar="N",
-                      help="order ids per batch payment request (default 25)")
-    demo.add_argument("--concurrency", type=_positive_int, default=8, metavar="N",
-                      help="batch requests in flight (default 8)")
-    demo.add_argument("--rate", type=_rate, default=100.0, metavar="REQ_PER_S",
-                      help="client rate limit in requests per second, or 'none' (default 100)")
+    _add_pacing(demo, chunk_size=25, concurrency=8, rate=100.0)
     demo.add_argument("--error-rate", type=_fraction, default=0.03, metavar="P",
                       help="share of payment requests the fake answers with HTTP 500 "
                            "(default 0.03)")
@@ -180,12 +195,7 @@ def build_parser(handlers: Mapping[str, Handler]) -> argparse.ArgumentParser:
                      help=f"share the rate limit through Redis (redis://...) with every "
                           f"process of this account (env {ENV_REDIS_URL}); --rate and "
                           "--burst are then the account's total")
-    pay.add_argument("--chunk-size", type=_positive_int, default=50, metavar="N",
-                     help="order ids per batch payment request (default 50)")
-    pay.add_argument("--concurrency", type=_positive_int, default=4, metavar="N",
-                     help="batch requests in flight (default 4)")
-    pay.add_argument("--rate", type=_rate, default=10.0, metavar="REQ_PER_S",
-                     help="client rate limit in requests per second, or 'none' (default 10)")
+    _add_pacing(pay, chunk_size=50, concurrency=4, rate=10.0)
     pay.add_argument("--burst", type=_positive_int, default=1, metavar="N",
                      help="requests allowed at once by the rate limiter (default 1)")
     pay.add_argument("--report-json", metavar="FILE",
@@ -208,10 +218,8 @@ def build_parser(handlers: Mapping[str, Handler]) -> argparse.ArgumentParser:
     )
     orders_get.add_argument("order_ids", nargs="+", metavar="ORDER_ID")
     orders_get.add_argument("--web-site", default="1688", help="webSite parameter (default 1688)")
-    orders_get.add_argument("--concurrency", type=_positive_int, default=4, metavar="N",
-                            help="lookups in flight (default 4)")
-    orders_get.add_argument("--rate", type=_rate, default=10.0, metavar="REQ_PER_S",
-                            help="rate limit in requests per second, or 'none' (default 10)")
+    _add_pacing(orders_get, chunk_size=None, concurrency=4, rate=10.0, in_flight="lookups",
+                rate_limit="rate limit")
     orders_get.set_defaults(handler=handlers["orders get"])
 
     call = commands.add_parser(

@@ -8,6 +8,7 @@ what the platform allows instead of fighting it.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 # Multiplicative decrease on a 429: gentle when the platform has been quiet for a while (a
 # probe just above its rate), harsher when 429s come back right after the previous pause
@@ -85,6 +86,25 @@ class AdaptiveRate:
         self._quiet_until = resume_at
         self._quick_until = resume_at + QUICK_WINDOW
         return True
+
+
+class AdaptiveLimiter:
+    """What the in-process limiters report of their :class:`AdaptiveRate`."""
+
+    __slots__ = ()
+    _adaptive: bool
+    _clock: Callable[[], float]
+    _control: AdaptiveRate
+
+    @property
+    def adaptive(self) -> bool:
+        return self._adaptive
+
+    @property
+    def current_rate(self) -> float:
+        """The rate in force now: ``rate`` (``math.inf`` for no configured rate until a 429
+        engages pacing), or less after 429s while it recovers."""
+        return self._control.rate(self._clock())
 
 
 class SendRate:

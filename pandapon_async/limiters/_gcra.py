@@ -7,10 +7,10 @@ import math
 import time
 from collections.abc import Awaitable, Callable
 
-from ._adaptive import AdaptiveRate
+from ._adaptive import AdaptiveLimiter, AdaptiveRate
 
 
-class GCRARateLimiter:
+class GCRARateLimiter(AdaptiveLimiter):
     """Generic cell rate algorithm: ``rate`` requests per second, at most ``burst`` at once.
 
     A new limiter allows ``burst`` requests straight away and never more: there is no
@@ -69,15 +69,6 @@ class GCRARateLimiter:
     @property
     def burst(self) -> int:
         return self._burst
-
-    @property
-    def adaptive(self) -> bool:
-        return self._adaptive
-
-    @property
-    def current_rate(self) -> float:
-        """The rate in force now: ``rate``, or less after 429s while it recovers."""
-        return self._control.rate(self._clock())
 
     async def acquire(self) -> None:
         # The lock queues waiters FIFO; only the head sleeps, and it consumes its slot only

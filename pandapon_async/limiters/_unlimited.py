@@ -7,10 +7,10 @@ import math
 import time
 from collections.abc import Awaitable, Callable
 
-from ._adaptive import AdaptiveRate, SendRate
+from ._adaptive import AdaptiveLimiter, AdaptiveRate, SendRate
 
 
-class UnlimitedRateLimiter:
+class UnlimitedRateLimiter(AdaptiveLimiter):
     """Used when ``rate_limit=None``: no pacing until the platform answers 429.
 
     A 429 pauses every caller; with ``adaptive`` (default) it also engages a limiter at a
@@ -41,15 +41,6 @@ class UnlimitedRateLimiter:
     @property
     def rate(self) -> float:
         return math.inf
-
-    @property
-    def adaptive(self) -> bool:
-        return self._adaptive
-
-    @property
-    def current_rate(self) -> float:
-        """``math.inf`` until a 429 engages pacing; then the rate in force."""
-        return self._control.rate(self._clock())
 
     async def acquire(self) -> None:
         if not self._control.engaged:
