@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
 import attrs
@@ -47,14 +47,15 @@ class _Report:
     """What the three reports share: counts, ``ok``, ``raise_for_failures()``, JSON, repr.
 
     A subclass names its buckets (``_BUCKETS``: every distinct id is in exactly one; the first
-    is the success bucket, the others are failures) and its counts (``_COUNTS``: count name
-    and attribute, in the order ``counts`` and ``to_dict`` list them).
+    is the success bucket, the others are failures, described by ``_FAILURE_WORDS``) and its
+    counts (``_COUNTS``: count name and attribute, in the order ``counts`` lists them).
     """
 
     __slots__ = ()
     _OPERATION: ClassVar[str]
     _BUCKETS: ClassVar[tuple[str, ...]]
     _COUNTS: ClassVar[tuple[tuple[str, str], ...]]
+    _FAILURE_WORDS: ClassVar[tuple[str, ...]]
     elapsed: float
 
     @property
@@ -76,16 +77,23 @@ class _Report:
     def _operation(self) -> str:
         return self._OPERATION
 
-    def _failures(self) -> tuple[str, list[str]]:
-        """The headline of a failed run and one part per non-empty failure bucket."""
+    def _headline(self) -> str:
+        """How many of the ids succeeded, for the message of :class:`BulkError`."""
         raise NotImplementedError
+
+    def _failed_ids(self, bucket: str) -> list[str]:
+        return list(getattr(self, bucket))
 
     def raise_for_failures(self) -> None:
         """Raise :class:`BulkError` summarising the failures, unless every id succeeded."""
         if self.ok:
             return
-        headline, parts = self._failures()
-        raise BulkError(f"{headline}; " + "; ".join(parts), self)  # type: ignore[arg-type]
+        parts = []
+        for bucket, what in zip(self._BUCKETS[1:], self._FAILURE_WORDS, strict=True):
+            ids = self._failed_ids(bucket)
+            if ids:
+                parts.append(f"{len(ids)} {what} ({_sample(ids)})")
+        raise BulkError(f"{self._headline()}; " + "; ".join(parts), self)  # type: ignore[arg-type]
 
     def _plain(self, name: str, value: Any) -> Any:
         """A field's JSON-able form: exceptions described, containers copied."""
@@ -113,11 +121,6 @@ class _Report:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({_counts_repr(self.counts)}, ok={self.ok})"
-
-
-def _part(ids: Iterable[str], what: str) -> str:
-    shown = list(ids)
-    return f"{len(shown)} {what} ({_sample(shown)})"
 
 
 @attrs.define(eq=False, repr=False)
@@ -161,15 +164,15 @@ class BulkPayReport(_Report):
         ("resubmitted", "resubmitted"), ("already_paid", "already_paid"), ("waited", "waited"),
     )
 
-    def _failures(self) -> tuple[str, list[str]]:
-        parts = []
-        if self.pay_fail_orders:
-            parts.append(_part((f.order_id for f in self.pay_fail_orders), "refused"))
-        if self.errored:
-            parts.append(_part(self.errored, "errored, safe to retry"))
-        if self.unknown:
-            parts.append(_part(self.unknown, "unknown, run again with the journal"))
-        return f"bulk payment: {len(self.success_order_ids)} of {self.total} paid", parts
+    _FAILURE_WORDS = ("refused", "errored, safe to retry", "unknown, run again with the journal")
+
+    def _headline(self) -> str:
+        return f"bulk payment: {len(self.success_order_ids)} of {self.total} paid"
+
+    def _failed_ids(self, bucket: str) -> list[str]:
+        if bucket == "pay_fail_orders":
+            return [fail.order_id for fail in self.pay_fail_orders]
+        return super()._failed_ids(bucket)
 
     def _plain(self, name: str, value: Any) -> Any:
         if name == "pay_fail_orders":
@@ -205,13 +208,10 @@ class BulkLookupReport(_Report):
             for oid, detail in self.found.items()
         }
 
-    def _failures(self) -> tuple[str, list[str]]:
-        parts = []
-        if self.not_found:
-            parts.append(_part(self.not_found, "not found"))
-        if self.errored:
-            parts.append(_part(self.errored, "failed"))
-        return f"bulk lookup: {len(self.found)} of {self.total} found", parts
+    _FAILURE_WORDS = ("not found", "failed")
+
+    def _headline(self) -> str:
+        return f"bulk lookup: {len(self.found)} of {self.total} found"
 
     def _entries(self) -> Iterator[tuple[str, Any]]:
         for name, value in super()._entries():
@@ -263,15 +263,10 @@ class BulkActionReport(_Report):
     def _operation(self) -> str:
         return self.operation
 
-    def _failures(self) -> tuple[str, list[str]]:
-        parts = []
-        if self.failed:
-            parts.append(_part(self.failed, "refused"))
-        if self.errored:
-            parts.append(_part(self.errored, "errored, safe to retry"))
-        if self.unknown:
-            parts.append(_part(self.unknown, "unknown"))
-        return f"bulk {self.operation}: {len(self.succeeded)} of {self.total} done", parts
+    _FAILURE_WORDS = ("refused", "errored, safe to retry", "unknown")
+
+    def _headline(self) -> str:
+        return f"bulk {self.operation}: {len(self.succeeded)} of {self.total} done"
 
     def __repr__(self) -> str:
         return f"BulkActionReport({self.operation!r}, {_counts_repr(self.counts)}, ok={self.ok})"
