@@ -45,7 +45,6 @@ _REPORT_BUCKETS: Final = (
 _REPORT_EXTRAS: Final = ("duplicates", "from_journal", "reconciled", "resubmitted")
 
 
-
 class OtelClientTelemetry:
     """One client's tracer, meter and instruments."""
 

@@ -51,4 +51,3 @@ def _parse_query(pairs: Sequence[str]) -> dict[str, str]:
             raise CLIError(f"--query expects KEY=VALUE, got {pair!r}", EXIT_USAGE)
         params[key] = value
     return params
-

@@ -74,7 +74,6 @@ def make_client(
         raise CLIError(f"invalid configuration: {exc}", EXIT_CONFIG) from exc
 
 
-
 def redis_limiter(args: argparse.Namespace, environ: Mapping[str, str]) -> Any:
     """A RedisRateLimiter for ``--redis`` / ``PANDAPON_REDIS_URL``, or ``None``."""
     url = args.redis or environ.get(ENV_REDIS_URL, "").strip()
@@ -91,4 +90,3 @@ def redis_limiter(args: argparse.Namespace, environ: Mapping[str, str]) -> Any:
         raise CLIError(str(exc), EXIT_CONFIG) from exc
     except ValueError as exc:
         raise CLIError(f"invalid --redis: {exc}", EXIT_CONFIG) from exc
-

@@ -19,10 +19,10 @@ async def run_demo(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
 
     with tempfile.TemporaryDirectory(prefix="pandapon-demo-") as scratch:
         journal_path = args.journal or os.path.join(scratch, "journal.sqlite3")
-        return await _run_demo(args, journal_path)
+        return await _demo_against_fake(args, journal_path)
 
 
-async def _run_demo(args: argparse.Namespace, journal_path: str) -> int:
+async def _demo_against_fake(args: argparse.Namespace, journal_path: str) -> int:
     import time
 
     from ..testing import FakePandaPon
@@ -118,4 +118,3 @@ async def _run_demo(args: argparse.Namespace, journal_path: str) -> int:
     out.write("\nNext: `pandapon fake-server` to try `pandapon pay` and `pandapon call` "
               "against it (see the README).\n")
     return EXIT_OK
-

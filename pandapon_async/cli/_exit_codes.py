@@ -63,7 +63,6 @@ def classify(error: BaseException) -> tuple[int, str]:
     return EXIT_FAILED, f"unexpected error: {type(error).__name__}: {error}"
 
 
-
 def report_exit_code(report: BulkPayReport) -> int:
     if report.unknown:
         return EXIT_UNKNOWN
@@ -72,4 +71,3 @@ def report_exit_code(report: BulkPayReport) -> int:
     if report.pay_fail_orders or report.errored:
         return EXIT_FAILED
     return EXIT_OK
-

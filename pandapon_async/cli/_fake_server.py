@@ -59,4 +59,3 @@ async def run_fake_server(args: argparse.Namespace, environ: Mapping[str, str]) 
         for signum in installed:
             loop.remove_signal_handler(signum)
     return EXIT_OK
-

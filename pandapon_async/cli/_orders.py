@@ -47,4 +47,3 @@ async def run_orders_get(args: argparse.Namespace, environ: Mapping[str, str]) -
     for order_id, error in report.errored.items():
         err().write(f"{PROG}: order {order_id}: {error}\n")
     return EXIT_OK if report.ok else EXIT_FAILED
-

@@ -31,7 +31,6 @@ def secrets_in_argv(argv: Sequence[str]) -> list[str]:
     return [secret for secret in found if secret]
 
 
-
 def redact(text: str, secrets: Sequence[str]) -> str:
     for secret in secrets:
         if secret:
@@ -48,7 +47,6 @@ def silence_stdout() -> None:
         os.close(devnull)
     except (OSError, ValueError, AttributeError):
         pass
-
 
 
 def out() -> TextIO:
@@ -82,4 +80,3 @@ def write_lines(target: str, lines: Sequence[str]) -> None:
             handle.writelines(f"{line}\n" for line in lines)
     except OSError as exc:
         raise CLIError(f"cannot write {target}: {exc.strerror or exc}", EXIT_USAGE) from exc
-

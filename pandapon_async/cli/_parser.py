@@ -241,4 +241,3 @@ def build_parser(handlers: Mapping[str, Handler]) -> argparse.ArgumentParser:
                       help="the call only reads: allow retries after timeouts and 5xx")
     call.set_defaults(handler=handlers["call"])
     return parser
-

@@ -29,7 +29,6 @@ def read_ids(source: str) -> list[str]:
     return [order_id for order_id in ids if order_id and not order_id.startswith("#")]
 
 
-
 async def run_pay(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     order_ids = read_ids(args.ids_file)
     if not order_ids:
@@ -88,4 +87,3 @@ async def submit_to_pay(
         raise CLIError(f"invalid input: {exc}", EXIT_USAGE) from exc
     finally:
         display.finish()
-

@@ -104,4 +104,3 @@ def print_report_summary(report: BulkPayReport, stream: TextIO) -> None:
 def count(n: int, noun: str) -> str:
     """``1 order id``, ``2 order ids``."""
     return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
-
