@@ -12,6 +12,7 @@ from typing import Literal, TypeVar
 __all__ = ["SQLiteWorker", "Synchronous", "check_synchronous"]
 
 _T = TypeVar("_T")
+_OPEN_RETRY_DELAY = 0.02
 Synchronous = Literal["FULL", "NORMAL"]
 
 
@@ -82,6 +83,22 @@ class SQLiteWorker:
 
     async def run(self, operation: Callable[[sqlite3.Connection], _T]) -> _T:
         """Run ``operation(connection)`` on the worker thread (started on first use)."""
+        attempt = 0
+        while True:
+            try:
+                return await self._run_once(operation)
+            except sqlite3.OperationalError as error:
+                # Processes opening a new file at once race on switching it to WAL mode, which
+                # SQLite reports at once as "locked" (no busy wait): opening is retried for
+                # up to about busy_timeout. Once open, a locked write is the caller's to retry.
+                attempt += 1
+                if self.connected or "locked" not in str(error):
+                    raise
+                if attempt * _OPEN_RETRY_DELAY >= max(self._busy_timeout, _OPEN_RETRY_DELAY):
+                    raise
+                await asyncio.sleep(_OPEN_RETRY_DELAY)
+
+    async def _run_once(self, operation: Callable[[sqlite3.Connection], _T]) -> _T:
         if self._executor is None:
             self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=self._thread_name)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import sqlite3
 import time
@@ -24,7 +23,6 @@ from ._inbox import (
 
 _T = TypeVar("_T")
 
-_OPEN_RETRY_DELAY = 0.02
 # Version 2 added claims (claimed_by, claimed_until) and made timestamp_ms optional.
 _SCHEMA_VERSION = 2
 _TABLE_SQL = """
@@ -119,7 +117,6 @@ class SQLiteInbox(InboxBase):
             on_connect=_migrate_sqlite,
         )
         self.path = self._worker.path
-        self._busy_timeout = busy_timeout
 
     def __repr__(self) -> str:
         return f"SQLiteInbox({self.path!r})"
@@ -132,20 +129,7 @@ class SQLiteInbox(InboxBase):
         await self.close()
 
     async def _run(self, operation: Callable[[sqlite3.Connection], _T]) -> _T:
-        attempt = 0
-        while True:
-            try:
-                return await self._worker.run(operation)
-            except sqlite3.OperationalError as error:
-                # Processes opening a new file at once race on switching it to WAL mode, which
-                # SQLite reports at once as "locked" (no busy wait): opening is retried for
-                # up to about busy_timeout. Once open, a locked write is the caller's to retry.
-                attempt += 1
-                if self._worker.connected or "locked" not in str(error):
-                    raise
-                if attempt * _OPEN_RETRY_DELAY >= max(self._busy_timeout, _OPEN_RETRY_DELAY):
-                    raise
-                await asyncio.sleep(_OPEN_RETRY_DELAY)
+        return await self._worker.run(operation)
 
     async def close(self) -> None:
         """Close the database connection and stop the inbox thread."""
