@@ -32,10 +32,7 @@ from ._common import (
 )
 from ._engine import OutcomeStream, check_concurrency
 from ._progress import Progress, ProgressCallback, ProgressNotifier
-from ._reports import (
-    BulkActionReport,
-    order_status,
-)
+from ._reports import BulkActionReport, order_status
 
 if TYPE_CHECKING:
     from .._client import PandaPonClient

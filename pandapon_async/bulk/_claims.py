@@ -8,23 +8,15 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import (
-    Mapping,
-    Sequence,
-)
+from collections.abc import Mapping, Sequence
 
 from .._dsn import is_postgres_dsn
-from ..journal import (
-    DEFAULT_LEASE,
-    ClaimResult,
-    Journal,
-    JournalEntry,
-    SQLiteJournal,
-)
+from ..journal import DEFAULT_LEASE, ClaimResult, Journal, JournalEntry, SQLiteJournal
 
 __all__ = ["NoJournal", "renew_claims", "resolve_journal", "run_owner"]
 
 logger = logging.getLogger("pandapon_async.bulk")
+
 
 class NoJournal:
     """Claims and intents for a run without a journal: everything is this run's."""

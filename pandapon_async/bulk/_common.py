@@ -4,22 +4,10 @@ failures prove that nothing was done."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import (
-    Awaitable,
-    Callable,
-    Iterable,
-    Iterator,
-    Sequence,
-)
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
-from ..errors import (
-    APIError,
-    BusinessError,
-    ClientClosedError,
-    ConnectError,
-    NotFoundError,
-)
+from ..errors import APIError, BusinessError, ClientClosedError, ConnectError, NotFoundError
 from ..models.alibaba import BATCH_PAY_MAX_ORDERS
 
 if TYPE_CHECKING:

@@ -21,20 +21,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 
 from .._telemetry import bulk_chunk, bulk_run, bulk_stream
-from ..journal import (
-    Journal,
-    JournalEntry,
-)
-from ._actions import (
-    CANCEL,
-    CONFIRM,
-    confirm_items,
-    run_action,
-)
-from ._claims import (
-    renew_claims,
-    resolve_journal,
-)
+from ..journal import Journal, JournalEntry
+from ._actions import CANCEL, CONFIRM, confirm_items, run_action
+from ._claims import renew_claims, resolve_journal
 from ._common import (
     DEFAULT_CHUNK_SIZE,
     DEFAULT_RESUBMIT_GRACE,
@@ -44,22 +33,11 @@ from ._common import (
     default_concurrency,
     split_chunks,
 )
-from ._engine import (
-    OutcomeStream,
-    check_concurrency,
-)
+from ._engine import OutcomeStream, check_concurrency
 from ._lookups import lookup_orders
-from ._pay import (
-    PayRun,
-    PayUnit,
-    check_grace,
-)
+from ._pay import PayRun, PayUnit, check_grace
 from ._progress import ProgressCallback, ProgressNotifier
-from ._reports import (
-    BulkActionReport,
-    BulkLookupReport,
-    BulkPayReport,
-)
+from ._reports import BulkActionReport, BulkLookupReport, BulkPayReport
 
 if TYPE_CHECKING:
     from .._client import PandaPonClient
@@ -70,6 +48,7 @@ logger = logging.getLogger("pandapon_async.bulk")
 
 T = TypeVar("T")
 R = TypeVar("R")
+
 
 class BulkNamespace:
     """``client.bulk``: fan-out helpers that share the client's rate limit and concurrency cap."""

@@ -6,20 +6,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import (
-    Mapping,
-)
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
-from ..errors import (
-    AuthenticationError,
-)
-from ..journal import (
-    Journal,
-    JournalEntry,
-)
+from ..errors import AuthenticationError
+from ..journal import Journal, JournalEntry
 from ..models.alibaba import PayFailOrder
 from ._claims import NoJournal, run_owner
 from ._common import (
@@ -34,10 +27,7 @@ from ._common import (
     proves_not_processed,
 )
 from ._progress import Progress
-from ._reports import (
-    BulkPayReport,
-    order_status,
-)
+from ._reports import BulkPayReport, order_status
 
 if TYPE_CHECKING:
     from .._client import PandaPonClient
@@ -45,6 +35,7 @@ if TYPE_CHECKING:
 __all__ = ["PayRun", "PayUnit", "check_grace"]
 
 logger = logging.getLogger("pandapon_async.bulk")
+
 
 @attrs.define
 class PayUnit:
