@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from decimal import Decimal
 from typing import Any, TypedDict, Unpack
 
@@ -122,21 +122,15 @@ class AlibabaGoods(Resource):
         self,
         keyword: str,
         *,
-        page_size: int = 20,
-        first_page: int = 1,
-        max_pages: int | None = None,
+        page_size: int = 20, first_page: int = 1, max_pages: int | None = None,
         version: Version = 1,
         **filters: Any,
     ) -> AsyncIterator[AlibabaProductListItem]:
         """Every result of a keyword search, page after page (``filters``: as
         :meth:`search_keywords`)."""
         check_version(version)
-        return paged(
-            lambda page_no: self.search_keywords(
-                keyword, begin_page=page_no, page_size=page_size, version=version, **filters),
-            page_size=page_size, first_page=first_page, max_pages=max_pages,
-            max_page_size=LIMITS.alibaba_page_size_max,
-        )
+        return self._pages(self.search_keywords, "begin_page", page_size, first_page, max_pages,
+                           keyword=keyword, version=version, **filters)
 
     async def search_image(
         self,
@@ -171,20 +165,14 @@ class AlibabaGoods(Resource):
     def iter_search_image(
         self,
         *,
-        page_size: int = 20,
-        first_page: int = 1,
-        max_pages: int | None = None,
+        page_size: int = 20, first_page: int = 1, max_pages: int | None = None,
         version: Version = 1,
         **options: Any,
     ) -> AsyncIterator[AlibabaProductListItem]:
         """Every result of an image search (``options``: as :meth:`search_image`)."""
         check_version(version)
-        return paged(
-            lambda page_no: self.search_image(
-                begin_page=page_no, page_size=page_size, version=version, **options),
-            page_size=page_size, first_page=first_page, max_pages=max_pages,
-            max_page_size=LIMITS.alibaba_page_size_max,
-        )
+        return self._pages(self.search_image, "begin_page", page_size, first_page, max_pages,
+                           version=version, **options)
 
     async def search_seller_offers(
         self,
@@ -210,21 +198,14 @@ class AlibabaGoods(Resource):
         self,
         seller_open_id: str,
         *,
-        page_size: int = 20,
-        first_page: int = 1,
-        max_pages: int | None = None,
+        page_size: int = 20, first_page: int = 1, max_pages: int | None = None,
         version: Version = 1,
         **filters: Any,
     ) -> AsyncIterator[AlibabaProductListItem]:
         """Every good of a shop search (``filters``: as :meth:`search_seller_offers`)."""
         check_version(version)
-        return paged(
-            lambda page_no: self.search_seller_offers(
-                seller_open_id, begin_page=page_no, page_size=page_size, version=version,
-                **filters),
-            page_size=page_size, first_page=first_page, max_pages=max_pages,
-            max_page_size=LIMITS.alibaba_page_size_max,
-        )
+        return self._pages(self.search_seller_offers, "begin_page", page_size, first_page,
+                           max_pages, seller_open_id=seller_open_id, version=version, **filters)
 
     async def decrypt_open_uid(self, offer_id: str, open_uid: str) -> Any:
         """Decrypt a seller's ``openUid`` into its Wangwang (chat) link or nickname
@@ -258,15 +239,20 @@ class AlibabaGoods(Resource):
         self,
         offer_id: str,
         *,
-        page_size: int = 10,
-        first_page: int = 1,
-        max_pages: int | None = None,
+        page_size: int = 10, first_page: int = 1, max_pages: int | None = None,
         language: str | None = "en",
     ) -> AsyncIterator[AlibabaProductListItem]:
         """Every related product, page after page."""
+        return self._pages(self.get_related, "page_no", page_size, first_page, max_pages,
+                           offer_id=offer_id, language=language)
+
+    def _pages(
+        self, search: Callable[..., Awaitable[ProductPage]], page_keyword: str, page_size: int,
+        first_page: int, max_pages: int | None, /, **arguments: Any,
+    ) -> AsyncIterator[AlibabaProductListItem]:
+        """Every item of ``search``, its page number passed as ``page_keyword``."""
         return paged(
-            lambda page_no: self.get_related(
-                offer_id, page_no=page_no, page_size=page_size, language=language),
+            lambda page_no: search(**{page_keyword: page_no}, page_size=page_size, **arguments),
             page_size=page_size, first_page=first_page, max_pages=max_pages,
             max_page_size=LIMITS.alibaba_page_size_max,
         )
