@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Final, Self
 
+from .._postgres_pool import check_pool_options, create_pool
 from ._inbox import (
     COLUMNS,
     DUE_AT_SQL,
@@ -111,16 +112,8 @@ class PostgresInbox(InboxBase):
             raise ValueError("dsn must be a non-empty PostgreSQL connection string")
         if not isinstance(table, str) or not _IDENTIFIER.match(table):
             raise ValueError(f"table must be a plain SQL name (or schema.name), got {table!r}")
-        if (
-            isinstance(max_connections, bool)
-            or not isinstance(max_connections, int)
-            or max_connections < 1
-        ):
-            raise ValueError(f"max_connections must be an integer >= 1, got {max_connections!r}")
-        timeouts = (("connect_timeout", connect_timeout), ("command_timeout", command_timeout))
-        for name, value in timeouts:
-            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-                raise ValueError(f"{name} must be a number > 0, got {value!r}")
+        max_connections, connect_timeout, command_timeout = check_pool_options(
+            max_connections, connect_timeout, command_timeout)
         try:
             import asyncpg  # noqa: F401  (checked here so a missing extra fails at construction)
         except ImportError:
@@ -129,8 +122,8 @@ class PostgresInbox(InboxBase):
         self.table = table
         self._create_table = create_table
         self._max_connections = max_connections
-        self._connect_timeout = float(connect_timeout)
-        self._command_timeout = float(command_timeout)
+        self._connect_timeout = connect_timeout
+        self._command_timeout = command_timeout
         self._pool: asyncpg.Pool | None = None
         self._opening = asyncio.Lock()
         self._columns = ", ".join(f"t.{column.strip()}" for column in COLUMNS.split(","))
@@ -158,14 +151,9 @@ class PostgresInbox(InboxBase):
             return self._pool
         async with self._opening:
             if self._pool is None:
-                import asyncpg
-
-                pool = await asyncpg.create_pool(
-                    self._dsn,
-                    min_size=1,
-                    max_size=self._max_connections,
-                    timeout=self._connect_timeout,
-                    command_timeout=self._command_timeout,
+                pool = await create_pool(
+                    self._dsn, max_connections=self._max_connections,
+                    connect_timeout=self._connect_timeout, command_timeout=self._command_timeout,
                 )
                 try:
                     if self._create_table:

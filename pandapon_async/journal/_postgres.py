@@ -41,6 +41,7 @@ except ImportError as _missing:  # pragma: no cover - the [postgres] extra insta
     ) from _missing
 
 from .._dsn import is_postgres_dsn, redact_dsn
+from .._postgres_pool import check_pool_options, create_pool
 from ..errors import JournalUnavailableError
 from ._model import (
     DEFAULT_LEASE,
@@ -126,19 +127,13 @@ class PostgresJournal(JournalContext):
                 "table must be a lower-case SQL name (letters, digits, _; at most 48), "
                 f"got {table!r}"
             )
-        if isinstance(max_connections, bool) or not isinstance(max_connections, int) or not (
-            1 <= max_connections <= 100
-        ):
-            raise ValueError(f"max_connections must be from 1 to 100, got {max_connections!r}")
-        for name, value in (("connect_timeout", connect_timeout),
-                            ("command_timeout", command_timeout)):
-            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-                raise ValueError(f"{name} must be a number of seconds above 0, got {value!r}")
+        max_connections, connect_timeout, command_timeout = check_pool_options(
+            max_connections, connect_timeout, command_timeout, most_connections=100)
         self.lease = check_lease(lease)
         self.table = table
         self.max_connections = max_connections
-        self.connect_timeout = float(connect_timeout)
-        self.command_timeout = float(command_timeout)
+        self.connect_timeout = connect_timeout
+        self.command_timeout = command_timeout
         self.clock = clock
         self._dsn = dsn
         self._where = redact_dsn(dsn)
@@ -170,9 +165,9 @@ class PostgresJournal(JournalContext):
             if self._pool is not None:
                 return
             try:
-                pool = await asyncpg.create_pool(
-                    self._dsn, min_size=1, max_size=self.max_connections,
-                    timeout=self.connect_timeout, command_timeout=self.command_timeout,
+                pool = await create_pool(
+                    self._dsn, max_connections=self.max_connections,
+                    connect_timeout=self.connect_timeout, command_timeout=self.command_timeout,
                     # Every statement is a key lookup, prepared once per connection. A generic
                     # plan made while the table was small (a sequential scan) would be kept
                     # as it grows to millions of rows until autovacuum analyses it: plan each
