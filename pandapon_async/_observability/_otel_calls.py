@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from opentelemetry import trace
 from opentelemetry.trace import Span, SpanKind, StatusCode
 
 from .._endpoint import registered_endpoint
-from ._raw_response import ANSWERS
+from ._raw_response import ANSWERS, Answer, AnswerSink
 from ._telemetry import outcome_of
 
 if TYPE_CHECKING:
@@ -72,7 +71,7 @@ def _record_outcome(span: Span, error: BaseException | None) -> int | None:
     return status
 
 
-class CallSpans:
+class CallSpans(AnswerSink):
     """Spans and measurements of one logical call; also the answer sink of its context."""
 
     __slots__ = (
@@ -141,16 +140,8 @@ class CallSpans:
                 "pandapon.limiter.wait", {"pandapon.limiter.wait.duration": waited}
             )
 
-    def answered(
-        self,
-        method: str,
-        path: str,
-        attempt: int,
-        status: int,
-        headers: Mapping[str, str],
-        request_id: str | None,
-        started: float,
-    ) -> None:
+    def take(self, answer: Answer) -> None:
+        status, request_id = answer.status, answer.request_id
         self._ok = True
         span = self._attempt_span
         if span is not None:
@@ -165,7 +156,7 @@ class CallSpans:
             self._call_span.set_attribute("pandapon.request_id", request_id)
         self._record_duration(status, None)
         if self._outer is not None:
-            self._outer.answered(method, path, attempt, status, headers, request_id, started)
+            self._outer.take(answer)
 
     def retry_scheduled(self, error: BaseException, delay: float) -> None:
         self._end_attempt(error)

@@ -17,17 +17,34 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Mapping
 from contextvars import ContextVar
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, TypeVar
 
 import attrs
 
-__all__ = ["ANSWERS", "AnswerSink", "RawResponse", "with_raw_response"]
+__all__ = ["ANSWERS", "Answer", "AnswerSink", "RawResponse", "with_raw_response"]
 
 T = TypeVar("T")
 
 
-class AnswerSink(Protocol):
-    """Told by the transport about every attempt that ended in a successful envelope."""
+@attrs.frozen
+class Answer:
+    """One attempt that ended in a successful envelope, as the transport saw it;
+    ``started`` is when that attempt was sent (``time.perf_counter``)."""
+
+    method: str
+    path: str
+    attempt: int
+    status: int
+    headers: Mapping[str, str]
+    request_id: str | None
+    started: float
+
+
+class AnswerSink:
+    """Told by the transport about every attempt that ended in a successful envelope
+    (:meth:`answered`); a sink handles it, as one :class:`Answer`, in :meth:`take`."""
+
+    __slots__ = ()
 
     def answered(
         self,
@@ -38,7 +55,11 @@ class AnswerSink(Protocol):
         headers: Mapping[str, str],
         request_id: str | None,
         started: float,
-    ) -> None: ...
+    ) -> None:
+        self.take(Answer(method, path, attempt, status, headers, request_id, started))
+
+    def take(self, answer: Answer) -> None:
+        raise NotImplementedError
 
 
 ANSWERS: ContextVar[AnswerSink | None] = ContextVar("pandapon_answers", default=None)
@@ -66,25 +87,15 @@ class RawResponse(Generic[T]):
     path: str
 
 
-class _Capture:
-    __slots__ = ("attempt", "elapsed", "headers", "method", "path", "request_id", "status")
+class _Capture(AnswerSink):
+    __slots__ = ("answer", "elapsed")
 
     def __init__(self) -> None:
-        self.status: int | None = None
+        self.answer: Answer | None = None
 
-    def answered(
-        self,
-        method: str,
-        path: str,
-        attempt: int,
-        status: int,
-        headers: Mapping[str, str],
-        request_id: str | None,
-        started: float,
-    ) -> None:
-        self.elapsed = time.perf_counter() - started
-        self.method, self.path, self.attempt = method, path, attempt
-        self.status, self.headers, self.request_id = status, headers, request_id
+    def take(self, answer: Answer) -> None:
+        self.elapsed = time.perf_counter() - answer.started
+        self.answer = answer
 
 
 async def with_raw_response(call: Awaitable[T]) -> RawResponse[T]:
@@ -101,15 +112,16 @@ async def with_raw_response(call: Awaitable[T]) -> RawResponse[T]:
         data = await call
     finally:
         ANSWERS.reset(token)
-    if capture.status is None:
+    answer = capture.answer
+    if answer is None:
         raise RuntimeError("with_raw_response: the awaitable sent no request through a client")
     return RawResponse(
         data=data,
-        request_id=capture.request_id,
-        http_status=capture.status,
-        headers=capture.headers,
+        request_id=answer.request_id,
+        http_status=answer.status,
+        headers=answer.headers,
         elapsed=capture.elapsed,
-        attempts=capture.attempt,
-        method=capture.method,
-        path=capture.path,
+        attempts=answer.attempt,
+        method=answer.method,
+        path=answer.path,
     )
