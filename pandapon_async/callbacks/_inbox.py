@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Iterable, Sequence
-from typing import Any, Protocol, overload, runtime_checkable
+from typing import Any, Protocol, TypedDict, Unpack, overload, runtime_checkable
 
 import attrs
 
@@ -174,15 +174,26 @@ class CallbackInbox(Protocol):
         return await self.entries(InboxStatus.FAILED, limit=limit)
 
 
-@attrs.frozen(kw_only=True)
-class NewMessage:
-    """A delivery to record, as :meth:`CallbackInbox.record` receives it."""
+class Delivery(TypedDict):
+    """The keywords of :meth:`CallbackInbox.record` that describe the message."""
 
     message_id: str
     message_type: str
     platform: int | None
     timestamp_ms: int | None
     body: bytes
+
+
+@attrs.frozen(kw_only=True)
+class NewMessage:
+    """A delivery to record, as :meth:`CallbackInbox.record` receives it (the fields of
+    :class:`Delivery`; ``body`` copied to ``bytes``)."""
+
+    message_id: str
+    message_type: str
+    platform: int | None
+    timestamp_ms: int | None
+    body: bytes = attrs.field(converter=bytes)
 
     def values(self) -> tuple[str, str, int | None, int | None, bytes]:
         """The leading columns of an inbox row, in :data:`COLUMNS` order."""
@@ -193,24 +204,8 @@ class InboxBase(CallbackInbox):
     """Base of the bundled inboxes: :meth:`record` hands the delivery, as one
     :class:`NewMessage`, to :meth:`_insert`."""
 
-    async def record(
-        self,
-        *,
-        message_id: str,
-        message_type: str,
-        platform: int | None,
-        timestamp_ms: int | None,
-        body: bytes,
-        now: float,
-    ) -> bool:
-        message = NewMessage(
-            message_id=message_id,
-            message_type=message_type,
-            platform=platform,
-            timestamp_ms=timestamp_ms,
-            body=bytes(body),
-        )
-        return await self._insert(message, now)
+    async def record(self, *, now: float, **delivery: Unpack[Delivery]) -> bool:
+        return await self._insert(NewMessage(**delivery), now)
 
     async def _insert(self, message: NewMessage, now: float) -> bool:
         """Store ``message`` as pending at ``now``; if its id is recorded already, count a
