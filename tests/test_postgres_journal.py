@@ -216,7 +216,8 @@ async def test_a_journal_lost_mid_run_stops_sending_and_reports_every_id(
         assert 10 <= len(report.success_order_ids) < len(ids)
         assert {str(oid) for oid in sent} == set(report.success_order_ids)
         assert set(report.errored) == set(ids) - set(report.success_order_ids)
-        assert all("unavailable" in str(error) for error in report.errored.values())
+        assert all("unavailable" in str(error) for error in report.errored.values()), {
+            repr(error) for error in report.errored.values()}
         admin = await asyncpg.connect(postgres_dsn.rsplit("/", 1)[0] + "/postgres")
         try:
             database = postgres_dsn.rsplit("/", 1)[1]

@@ -30,6 +30,7 @@ The table layout and its migrations are in ``_postgres_sql``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -255,8 +256,14 @@ class PostgresJournal(JournalContext):
             except _UNAVAILABLE as error:
                 raise self._unavailable(doing, error) from None
             finally:
-                await self._pool.release(connection)
+                await self._release(connection)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _release(self, connection: Any) -> None:
+        # A connection the server terminated fails its release too; that second failure must
+        # not replace the JournalUnavailableError that says why nothing more is sent.
+        with contextlib.suppress(*_UNAVAILABLE):
+            await self._pool.release(connection)  # the pool replaces a broken connection
 
     def _now(self) -> float | None:
         return None if self.clock is None else self.clock()
