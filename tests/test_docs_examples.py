@@ -39,13 +39,13 @@ def _clean_env(**extra: str) -> dict[str, str]:
 
 
 async def _run(args: list[str], cwd: Path, env: dict[str, str],
-               timeout: float = 120) -> tuple[int, str]:
+               seconds: float = 120) -> tuple[int, str]:
     process = await asyncio.create_subprocess_exec(
         *args, cwd=cwd, env=env, stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
     )
     try:
-        output, _ = await asyncio.wait_for(process.communicate(), timeout)
+        output, _ = await asyncio.wait_for(process.communicate(), seconds)
     except TimeoutError:
         process.kill()
         await process.wait()
