@@ -93,9 +93,9 @@ class PandaPonClient:
 
     def __init__(
         self,
-        credentials: Credentials,
+        credentials: Credentials | None = None,
         *,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         rate_limit: float | None = DEFAULT_RATE_LIMIT,
         rate_burst: int = DEFAULT_RATE_BURST,
         max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
@@ -116,6 +116,12 @@ class PandaPonClient:
         meter_provider: Any = None,
         adaptive_rate_limit: bool = True,
     ) -> None:
+        # No arguments means "from the environment", base URL included, so that a client
+        # configured for staging never reaches production by omission.
+        if credentials is None:
+            credentials = Credentials.from_env()
+        if base_url is None:
+            base_url = os.environ.get(ENV_BASE_URL, "").strip() or DEFAULT_BASE_URL
         if not isinstance(credentials, Credentials):
             raise ValueError(
                 f"credentials must be a Credentials instance, got {type(credentials).__name__}"

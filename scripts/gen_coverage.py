@@ -5,7 +5,7 @@ Every endpoint of the platform's navigation (plus the pages seen on one language
 endpoints) is listed with its method, path and what this library offers for it: the typed
 method, or ``call() only`` when the path is not public.
 
-    python scripts/gen_coverage.py            # rewrite the README table in place
+    python scripts/gen_coverage.py            # rewrite the table in docs/coverage.md in place
     python scripts/gen_coverage.py --check    # exit 1 if either is stale
     python scripts/gen_coverage.py --stdout   # print the table
 
@@ -22,7 +22,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC_PATH = ROOT / "tests" / "data" / "endpoints.json"
-TARGETS = (ROOT / "README.md",)
+TARGETS = (ROOT / "docs" / "coverage.md",)
 START = "<!-- coverage:start -->"
 END = "<!-- coverage:end -->"
 

@@ -52,7 +52,7 @@ NOT_FOUND_REASON = "订单不存在 (order not found)"
 
 
 def check_ids(
-    order_ids: Iterable[str | int], *, digits: bool = True
+    order_ids: Iterable[str], *, digits: bool = True
 ) -> tuple[list[str], list[str]]:
     """Distinct ids in input order, and the ids seen more than once; ``ValueError`` naming
     every bad id before anything is sent."""
@@ -62,9 +62,9 @@ def check_ids(
     duplicates: dict[str, None] = {}
     bad: list[str] = []
     for raw in order_ids:
-        if isinstance(raw, int) and not isinstance(raw, bool) and raw > 0:
-            oid = str(raw)
-        elif isinstance(raw, str) and raw and (
+        # One rule for every call: order ids are text (``int`` is refused, as single calls
+        # refuse it), so an id read as a float somewhere upstream cannot slip through rounded.
+        if isinstance(raw, str) and raw and (
             (raw.isascii() and raw.isdigit()) if digits else not any(c.isspace() for c in raw)
         ):
             oid = raw

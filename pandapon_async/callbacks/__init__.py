@@ -7,7 +7,7 @@
   several replicas, extra ``[postgres]``) before answering 200, and hands it to your async
   handler once, in the background, with retries.
 
-See the README section "Receiving callbacks".
+See the documentation guide "Callbacks receiver" (docs/guides/callbacks.md).
 """
 
 from __future__ import annotations

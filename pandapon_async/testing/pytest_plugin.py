@@ -7,11 +7,15 @@ fixture to pass other constructor keywords, and ``pandapon_client_options`` for 
 
 The async fixtures need pytest-asyncio; without it, using them fails with a clear message
 (loading this plugin never fails, so installing pandapon-async cannot break a test suite).
+An ``async def`` test that asks for one of these fixtures by name is marked
+``@pytest.mark.asyncio`` by the plugin, so it runs in pytest-asyncio's default (strict) mode
+with no configuration.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import inspect
+from collections.abc import AsyncIterator, Callable, Generator
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -57,6 +61,35 @@ def _async_fixture_decorator() -> Callable[[Callable[..., Any]], Any]:
 
 
 _async_fixture = _async_fixture_decorator()
+
+_OUR_FIXTURES = frozenset({"fake_pandapon", "pandapon_client"})
+_ASYNC_MARKERS = frozenset({"asyncio", "anyio", "trio"})
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_pycollect_makeitem(
+    collector: pytest.Collector, name: str, obj: object
+) -> Generator[None, Any, None]:
+    """Mark ``async def`` tests that use these fixtures as asyncio tests, before the item is
+    built: a new project's first test then runs without ``asyncio_mode = "auto"``."""
+    if (
+        inspect.iscoroutinefunction(obj)
+        and isinstance(collector, pytest.Module | pytest.Class)
+        and collector.funcnamefilter(name)
+    ):
+        try:
+            wanted = set(inspect.signature(obj).parameters)
+        except (TypeError, ValueError):  # pragma: no cover - exotic callables
+            wanted = set()
+        marks = getattr(obj, "pytestmark", [])
+        if wanted & _OUR_FIXTURES and not any(m.name in _ASYNC_MARKERS for m in marks):
+            try:
+                import pytest_asyncio  # noqa: F401
+            except ImportError:  # pragma: no cover - the fixtures then fail with a message
+                pass
+            else:
+                pytest.mark.asyncio(obj)
+    yield
 
 
 @_async_fixture

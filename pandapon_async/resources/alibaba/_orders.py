@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any, TypedDict, Unpack
 
@@ -127,14 +128,20 @@ class AlibabaOrders(Resource):
     async def cancel(
         self,
         order_id: str,
-        cancel_reason: str,
+        reason: str | None = None,
         *,
         remark: str | None = None,
         web_site: str = "1688",
         version: Version = 1,
+        cancel_reason: str | None = None,
     ) -> bool:
         """Cancel an unpaid order (``POST /alibaba/order/cancel``; ``version=2``:
-        ``POST /v2/alibaba/order/cancel``; ``order_id`` goes as a number). Not idempotent."""
+        ``POST /v2/alibaba/order/cancel``; ``order_id`` goes as a number). Not idempotent.
+
+        ``reason`` is free text, sent as ``cancelReason`` (the platform publishes no list of
+        values; its example sends ``"不想要了"``); it must not be blank. ``cancel_reason=`` is
+        the old name of ``reason``: still accepted, with a ``DeprecationWarning``."""
+        cancel_reason = _renamed_reason(reason, cancel_reason)
         return await self._call(versioned(CANCEL, CANCEL_V2, version), AlibabaCancelOrderRequest(
             web_site=web_site, order_id=order_id, cancel_reason=cancel_reason, remark=remark,
         ))
@@ -272,3 +279,15 @@ class AlibabaOrders(Resource):
             max_page_size=LIMITS.order_page_size_max,
         )
 
+
+def _renamed_reason(reason: str | None, cancel_reason: str | None) -> str:
+    """``reason`` (the name ``bulk.cancel`` uses too), or the deprecated ``cancel_reason``."""
+    if cancel_reason is not None:
+        if reason is not None:
+            raise TypeError("pass reason, not both reason and cancel_reason")
+        warnings.warn("cancel(cancel_reason=...) is deprecated: use reason=...",
+                      DeprecationWarning, stacklevel=3)
+        return cancel_reason
+    if reason is None:
+        raise TypeError("cancel() missing required argument: 'reason'")
+    return reason
