@@ -14,6 +14,7 @@ nobody listens.
 
 from __future__ import annotations
 
+import abc
 import time
 from collections.abc import Awaitable, Mapping
 from contextvars import ContextVar
@@ -40,7 +41,7 @@ class Answer:
     started: float
 
 
-class AnswerSink:
+class AnswerSink(abc.ABC):
     """Told by the transport about every attempt that ended in a successful envelope
     (:meth:`answered`); a sink handles it, as one :class:`Answer`, in :meth:`take`."""
 
@@ -58,8 +59,8 @@ class AnswerSink:
     ) -> None:
         self.take(Answer(method, path, attempt, status, headers, request_id, started))
 
-    def take(self, answer: Answer) -> None:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def take(self, answer: Answer) -> None: ...
 
 
 ANSWERS: ContextVar[AnswerSink | None] = ContextVar("pandapon_answers", default=None)

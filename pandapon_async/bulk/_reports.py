@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import abc
 import json
 from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
@@ -43,7 +44,7 @@ class BulkError(PandaPonError):
         self.report = report
 
 
-class _Report:
+class _Report(abc.ABC):
     """What the three reports share: counts, ``ok``, ``raise_for_failures()``, JSON, repr.
 
     A subclass names its buckets (``_BUCKETS``: every distinct id is in exactly one; the first
@@ -77,9 +78,9 @@ class _Report:
     def _operation(self) -> str:
         return self._OPERATION
 
+    @abc.abstractmethod
     def _headline(self) -> str:
         """How many of the ids succeeded, for the message of :class:`BulkError`."""
-        raise NotImplementedError
 
     def _failed_ids(self, bucket: str) -> list[str]:
         return list(getattr(self, bucket))

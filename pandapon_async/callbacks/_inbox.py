@@ -9,6 +9,7 @@ Failed messages stay until requeued or purged. Several receivers may share one i
 
 from __future__ import annotations
 
+import abc
 import datetime as dt
 import enum
 from collections.abc import Iterable, Sequence
@@ -207,10 +208,10 @@ class InboxBase(CallbackInbox):
     async def record(self, *, now: float, **delivery: Unpack[Delivery]) -> bool:
         return await self._insert(NewMessage(**delivery), now)
 
+    @abc.abstractmethod
     async def _insert(self, message: NewMessage, now: float) -> bool:
         """Store ``message`` as pending at ``now``; if its id is recorded already, count a
         delivery instead and return ``False``."""
-        raise NotImplementedError
 
 
 def check_claim_arguments(owner: str, lease: float, limit: int) -> None:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import abc
 from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import Literal, Protocol, Self, runtime_checkable
@@ -257,14 +258,14 @@ def plan_release(
             current[oid] = attrs.evolve(entry, owner=None, lease_expires=None)
 
 
-class JournalContext:
+class JournalContext(abc.ABC):
     """``async with journal:`` opens the journal, and closes it on the way out."""
 
-    async def open(self) -> None:
-        raise NotImplementedError
+    @abc.abstractmethod
+    async def open(self) -> None: ...
 
-    async def aclose(self) -> None:
-        raise NotImplementedError
+    @abc.abstractmethod
+    async def aclose(self) -> None: ...
 
     async def __aenter__(self) -> Self:
         await self.open()
