@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json as jsonlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -12,6 +11,7 @@ from typing import Any
 import aiohttp
 import attrs
 
+from . import _json
 from ._credentials import Credentials
 from ._envelope import decode_response
 from ._logging import call_fields
@@ -83,12 +83,9 @@ RequestHook = Callable[[RequestEvent], Awaitable[None]]
 ResponseHook = Callable[[ResponseEvent], Awaitable[None]]
 
 
-_ENCODER = jsonlib.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-
-
 def encode_json(payload: Any) -> bytes:
     """Compact UTF-8 JSON, as the platform expects; Python ints stay exact (19-digit ids)."""
-    return _ENCODER.encode(payload).encode()
+    return _json.dumps(payload)
 
 
 def forbid_silent_resends(session: aiohttp.ClientSession) -> None:
@@ -184,6 +181,7 @@ class Transport:
         path: str,
         *,
         json: Any = None,
+        body: bytes | None = None,
         params: Mapping[str, Any] | None = None,
         idempotent: bool,
         options: CallOptions,
@@ -203,7 +201,8 @@ class Transport:
             raise ClientClosedError(f"{endpoint}: this PandaPonClient is closed")
         task = asyncio.current_task()
         assert task is not None
-        body = None if json is None else encode_json(json)
+        if json is not None:  # ``body``: already encoded (``client.call`` checks and encodes)
+            body = _json.dumps(json)
         query = None if params is None else {k: _query_value(v) for k, v in params.items()
                                               if v is not None}
         sent = False
