@@ -288,10 +288,16 @@ class Transport:
         check_business: bool,
     ) -> tuple[Any, str | None]:
         session = self._ensure_session()
-        signed = sign_attempt(self._signer, self._credentials, method, path)
-        headers = signed.headers
-        if signed.query:  # an endpoint group authenticated in the query string
-            query = {**(query or {}), **signed.query}
+        # Signed afresh for every attempt (rule 3). A plain Signer (the default MD5Signer) is
+        # asked directly: no SignedAttempt to build per attempt.
+        signer = self._signer
+        if getattr(signer, "sign_request", None) is None:
+            headers = signer.sign(self._credentials)
+        else:
+            signed = sign_attempt(signer, self._credentials, method, path)
+            headers = signed.headers
+            if signed.query:  # an endpoint group authenticated in the query string
+                query = {**(query or {}), **signed.query}
         headers.update(_JSON_HEADERS if body is not None else _ACCEPT_HEADERS)
         if self._request_hooks:
             event = RequestEvent(

@@ -155,12 +155,14 @@ def _model_structure_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
         if data.__class__ is not dict and not isinstance(data, Mapping):
             raise ValueError(f"{class_name}: expected a JSON object, got {type(data).__name__}")
         received: Mapping[str, Any] = data
-        spelled_otherwise: list[str] = []
+        spelled_otherwise: list[str] | None = None
         for name, alias in aliases:
             if name not in data and alias in data:
                 # Read the other spelling; it stays in ``extra`` as sent, so re-encoding
                 # writes it back under the name it came with.
                 received = {**received, name: data[alias]}
+                if spelled_otherwise is None:
+                    spelled_otherwise = []
                 spelled_otherwise.append(name)
         try:
             obj = base(received, cls)
