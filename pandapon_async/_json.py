@@ -70,11 +70,13 @@ def _std_dumps(payload: Any) -> bytes:
 
 
 def _fast_loads(body: bytes | str) -> Any:
-    raw = body.encode() if isinstance(body, str) else body
-    if _may_hold_wide_integer(raw.translate(_NUMBER_RUNS)):
+    if body.__class__ is not bytes:  # text (not the transport's case) or a bytes-like
+        return _std_loads(body)
+    assert isinstance(body, bytes)
+    if _may_hold_wide_integer(body.translate(_NUMBER_RUNS)):
         return _std_loads(body)
     try:
-        return _orjson_loads(raw)
+        return _orjson_loads(body)
     except ValueError:  # orjson.JSONDecodeError; the standard library decides
         return _std_loads(body)
 

@@ -142,3 +142,10 @@ async def test_typed_and_raw_calls_agree_with_and_without_orjson(speedups: bool)
                                     json={"webSite": "1688", "orderId": order_id})
     assert detail == structure(raw, AlibabaOrderDetail)
     assert detail.order_id == order_id
+
+
+@pytest.mark.parametrize(
+    "text", ['{"id":2059624776425880794}', '"\ud800"', "[12345678901234567890123]"]
+)
+def test_text_bodies_decode_the_same(text: str, speedups: bool) -> None:
+    assert _same(_json.loads(text), json.loads(text))
