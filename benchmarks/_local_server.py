@@ -89,6 +89,14 @@ ENVELOPE = json.dumps(
     ensure_ascii=False, separators=(",", ":"),
 ).encode()
 
+# A small answer (a batch pay result) for the small-answer modes, on its own path.
+SMALL_PATH = "/alibaba/order/batch/submit/to/pay"
+SMALL_ENVELOPE = json.dumps(
+    {"requestId": "0a1b2c3d4e5f", "code": 200, "developId": 1001, "msg": "success",
+     "data": {"successOrderIds": [ORDER_ID], "payFailOrders": []}},
+    separators=(",", ":"),
+).encode()
+
 
 def cpu_seconds() -> float:
     times = os.times()
@@ -122,7 +130,8 @@ async def serve_aiohttp(recorder: Recorder) -> asyncio.AbstractServer:
                 return web.Response(body=control, content_type="application/json")
         if recorder.record:
             recorder.arrivals.append(arrived)
-        return web.Response(body=ENVELOPE, content_type="application/json")
+        return web.Response(body=SMALL_ENVELOPE if request.path == SMALL_PATH else ENVELOPE,
+                            content_type="application/json")
 
     server = web.Server(handler, access_log=None)
     loop = asyncio.get_running_loop()
@@ -171,8 +180,9 @@ class _HTTPProtocol(asyncio.Protocol):
             if control is None and self.recorder.record:
                 self.recorder.arrivals.append(time.monotonic())
             assert self.transport is not None
-            self.transport.write(self.envelope_response if control is None
-                                 else _response(control))
+            self.transport.write(
+                (_response(SMALL_ENVELOPE) if path == SMALL_PATH else self.envelope_response)
+                if control is None else _response(control))
 
 
 async def serve_asyncio(recorder: Recorder) -> asyncio.AbstractServer:

@@ -13,15 +13,15 @@ from urllib.parse import urlsplit
 import aiohttp
 import attrs
 
+from . import _json
 from ._credentials import Credentials
 from ._endpoint import registered_endpoint
-from ._request_checks import check_json_body as _check_json_body
+from ._observability import client_telemetry
 from ._retry import RetryPolicy
 from ._signing import TIMESTAMP_UNITS, MD5Signer, Signer, TimestampUnit
-from ._telemetry import client_telemetry
-from ._throttle import GCRARateLimiter, RateLimiter, UnlimitedRateLimiter
 from ._transport import CallOptions, RequestHook, ResponseHook, Transport
 from .errors import WrongEventLoopError
+from .limiters import GCRARateLimiter, RateLimiter, UnlimitedRateLimiter
 
 if TYPE_CHECKING:
     from .bulk import BulkNamespace
@@ -280,8 +280,8 @@ class PandaPonClient:
         if params is not None and not isinstance(params, Mapping):
             raise TypeError(f"params must be a mapping of names to values, "
                             f"got {type(params).__name__}")
-        if json is not None:
-            _check_json_body(json)
+        # Checked and encoded in one pass (the check used to encode it a first time).
+        body = None if json is None else _json.dumps_checked(json)
         declared = registered_endpoint(method, path)
         if declared is not None:
             # Rule 1, whichever entry point sends it: the registry's "not idempotent" wins.
@@ -290,7 +290,7 @@ class PandaPonClient:
             idempotent = method == "GET"
         self._check_loop()
         return await self._transport.request(
-            method, path, json=json, params=params, idempotent=idempotent, options=self._options
+            method, path, body=body, params=params, idempotent=idempotent, options=self._options
         )
 
     async def _request(

@@ -8,10 +8,10 @@ that are not idempotent.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
+from . import _json
 from ._booleans import says_false
 from ._retry import parse_retry_after
 from .errors import (
@@ -109,7 +109,7 @@ def decode_response(
     ``endpoint`` is ``"METHOD /path"`` and goes into every message.
     """
     try:
-        envelope = json.loads(body) if body else None
+        envelope = _json.loads(body) if body else None
     except (ValueError, RecursionError):
         envelope = None
     # Only a JSON object with an integer ``code`` is the platform's envelope: a proxy's page,

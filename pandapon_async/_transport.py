@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json as jsonlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -12,14 +11,12 @@ from typing import Any
 import aiohttp
 import attrs
 
+from . import _json
 from ._credentials import Credentials
 from ._envelope import decode_response
-from ._logging import call_fields
-from ._raw_response import ANSWERS
+from ._observability import ANSWERS, ClientTelemetry, call_fields
 from ._retry import RetryPolicy, is_retryable
 from ._signing import HEADER_SIGNATURE, Signer, sign_attempt
-from ._telemetry import ClientTelemetry
-from ._throttle import RateLimiter, report_rate_limited
 from .errors import (
     ClientClosedError,
     ConnectError,
@@ -29,6 +26,7 @@ from .errors import (
     ServerError,
     UnexpectedResponseError,
 )
+from .limiters import RateLimiter, report_rate_limited
 
 __all__ = [
     "CallOptions",
@@ -83,12 +81,9 @@ RequestHook = Callable[[RequestEvent], Awaitable[None]]
 ResponseHook = Callable[[ResponseEvent], Awaitable[None]]
 
 
-_ENCODER = jsonlib.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-
-
 def encode_json(payload: Any) -> bytes:
     """Compact UTF-8 JSON, as the platform expects; Python ints stay exact (19-digit ids)."""
-    return _ENCODER.encode(payload).encode()
+    return _json.dumps(payload)
 
 
 def forbid_silent_resends(session: aiohttp.ClientSession) -> None:
@@ -184,6 +179,7 @@ class Transport:
         path: str,
         *,
         json: Any = None,
+        body: bytes | None = None,
         params: Mapping[str, Any] | None = None,
         idempotent: bool,
         options: CallOptions,
@@ -203,7 +199,8 @@ class Transport:
             raise ClientClosedError(f"{endpoint}: this PandaPonClient is closed")
         task = asyncio.current_task()
         assert task is not None
-        body = None if json is None else encode_json(json)
+        if json is not None:  # ``body``: already encoded (``client.call`` checks and encodes)
+            body = _json.dumps(json)
         query = None if params is None else {k: _query_value(v) for k, v in params.items()
                                               if v is not None}
         sent = False
@@ -289,10 +286,16 @@ class Transport:
         check_business: bool,
     ) -> tuple[Any, str | None]:
         session = self._ensure_session()
-        signed = sign_attempt(self._signer, self._credentials, method, path)
-        headers = signed.headers
-        if signed.query:  # an endpoint group authenticated in the query string
-            query = {**(query or {}), **signed.query}
+        # Signed afresh for every attempt (rule 3). A plain Signer (the default MD5Signer) is
+        # asked directly: no SignedAttempt to build per attempt.
+        signer = self._signer
+        if getattr(signer, "sign_request", None) is None:
+            headers = signer.sign(self._credentials)
+        else:
+            signed = sign_attempt(signer, self._credentials, method, path)
+            headers = signed.headers
+            if signed.query:  # an endpoint group authenticated in the query string
+                query = {**(query or {}), **signed.query}
         headers.update(_JSON_HEADERS if body is not None else _ACCEPT_HEADERS)
         if self._request_hooks:
             event = RequestEvent(

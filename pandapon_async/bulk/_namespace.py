@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from .._telemetry import bulk_chunk, bulk_run, bulk_stream
+from .._observability import bulk_chunk, bulk_run, bulk_stream
 from ..journal import Journal, JournalEntry
 from ._actions import CANCEL, CONFIRM, confirm_items, run_action
 from ._claims import renew_claims, resolve_journal

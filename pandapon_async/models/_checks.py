@@ -171,6 +171,9 @@ class _FieldCheck:
 _CHECKED_METADATA: Final = (_MIN_ITEMS, _MAX_ITEMS, _UNIQUE, _RANGE, _WIRE_KIND, _DIGITS)
 
 
+_EXACT_CLASSES: Final = (str, int)
+
+
 def _type_check(tp: Any) -> Callable[[Any, str], None]:
     # The commonest request field is a plain (optional) string: answer it without dispatch.
     plain = [a for a in get_args(tp) if a is not _NONE_TYPE and not _is_missing_arg(a)]
@@ -180,6 +183,22 @@ def _type_check(tp: Any) -> Callable[[Any, str], None]:
                 _check_value(tp, value, path)
 
         return check_str
+    # Lists of ids (``order_ids``): a list or tuple of exactly str (or int) items passes at
+    # once; anything else takes the full check, which names the bad item.
+    listed = get_origin(tp if not _is_union(tp) else plain[0] if len(plain) == 1 else None)
+    if listed in (list, Sequence, typing.Sequence):
+        (item_type,) = get_args(plain[0] if _is_union(tp) else tp) or (Any,)
+        if item_type in _EXACT_CLASSES:
+            def check_items(value: Any, path: str) -> None:
+                if value.__class__ is list or value.__class__ is tuple:
+                    for item in value:
+                        if item.__class__ is not item_type:
+                            break
+                    else:
+                        return
+                _check_value(tp, value, path)
+
+            return check_items
 
     def check(value: Any, path: str) -> None:
         _check_value(tp, value, path)

@@ -176,6 +176,9 @@ def wire_name(attribute: attrs.Attribute[Any]) -> str:
 _MODEL_BOOKKEEPING: Final = frozenset({"extra", "_absent_keys"})
 
 
+_NO_ABSENT_KEYS: Final[frozenset[str]] = frozenset()
+
+
 @attrs.define(kw_only=True)
 class Model:
     """Base of every response model (subclasses use ``attrs.define(kw_only=True, repr=False)``
@@ -188,8 +191,9 @@ class Model:
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     # Wire keys of defaulted fields (lists, ``""``) the platform did not send: re-encoding
     # leaves them out again, while an empty list it did send comes back.
+    # One shared empty frozenset (immutable), not a new 216-byte one per model.
     _absent_keys: frozenset[str] = attrs.field(
-        factory=frozenset, init=False, repr=False, eq=False
+        default=_NO_ABSENT_KEYS, init=False, repr=False, eq=False
     )
 
     def __repr__(self) -> str:

@@ -119,6 +119,10 @@ def _failing_field(
     return None
 
 
+# Distinct sets of absent keys shared per model class; beyond this, each model keeps its own.
+_SHARED_ABSENT_SETS: Final = 256
+
+
 def _model_structure_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
     attrs.resolve_types(cls)
     overrides: dict[str, Any] = {"extra": override(omit=True)}
@@ -147,6 +151,7 @@ def _model_structure_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
     aliases = tuple(aliased)
     strict_fields = tuple(strict)
     class_name = cls.__name__
+    absent_sets: dict[frozenset[str], frozenset[str]] = {}
 
     def structure(data: Any, _: Any) -> Model:
         if data is None:
@@ -155,12 +160,14 @@ def _model_structure_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
         if data.__class__ is not dict and not isinstance(data, Mapping):
             raise ValueError(f"{class_name}: expected a JSON object, got {type(data).__name__}")
         received: Mapping[str, Any] = data
-        spelled_otherwise: list[str] = []
+        spelled_otherwise: list[str] | None = None
         for name, alias in aliases:
             if name not in data and alias in data:
                 # Read the other spelling; it stays in ``extra`` as sent, so re-encoding
                 # writes it back under the name it came with.
                 received = {**received, name: data[alias]}
+                if spelled_otherwise is None:
+                    spelled_otherwise = []
                 spelled_otherwise.append(name)
         try:
             obj = base(received, cls)
@@ -172,7 +179,13 @@ def _model_structure_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
         if not known_keys.issuperset(data):
             obj.extra = {k: v for k, v in data.items() if k not in known_keys}
         if defaulted_keys and not defaulted_keys.issubset(data):
-            obj._absent_keys = defaulted_keys.difference(data)
+            absent = defaulted_keys.difference(data)
+            # Answers of one kind leave out the same keys: share one frozenset between them
+            # (a few hundred bytes per model kept, e.g. by bulk.get_orders).
+            shared = absent_sets.get(absent)
+            if shared is None and len(absent_sets) < _SHARED_ABSENT_SETS:
+                shared = absent_sets[absent] = absent
+            obj._absent_keys = absent if shared is None else shared
         if spelled_otherwise:
             obj._absent_keys = obj._absent_keys.union(spelled_otherwise)
         return obj
