@@ -21,7 +21,8 @@ scenario runs in a fresh client process, so ``peak RSS`` is that scenario's own
 For each: wall time, ids per second, requests per second achieved against the configured
 limit (``none`` = unlimited), peak RSS, and, from the fake, the most times any order was paid
 (must be 1). Usage: ``python benchmarks/bench_bulk.py [--ids 100000] [--pay-rate 200]
-[--lookup-rate 0] [--concurrency 16] [--no-faults] [--no-lookup] [--no-stream] [--no-journal]``
+[--lookup-rate 0] [--concurrency 16] [--no-faults] [--no-lookup] [--no-stream] [--no-journal]
+[--only-lookup]``
 (rate 0 = unlimited).
 """
 
@@ -175,6 +176,8 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--no-faults", action="store_true", help="skip the faults run")
     parser.add_argument("--no-lookup", action="store_true", help="skip the lookup runs")
+    parser.add_argument("--only-lookup", action="store_true",
+                        help="only the lookup runs (on fresh unpaid orders)")
     parser.add_argument("--no-stream", action="store_true", help="skip the streaming runs")
     parser.add_argument("--no-journal", action="store_true",
                         help="pay without a journal in the first run")
@@ -200,6 +203,9 @@ def main() -> None:
                   not args.no_journal, False)]
     if not args.no_faults:
         scenarios.append(("pay (faults)", args.pay_rate, False, True))
+    if args.only_lookup:
+        scenarios, args.stall_ids, args.no_stream = [], 0, True
+        lookup_ids = command("create", args.ids)
     for label, rate, journal, faults in scenarios:
         ids = command("create", args.ids)
         command("faults", faults)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Final, TypeVar
 from urllib.parse import urlsplit
 
@@ -128,7 +128,7 @@ def _report_counts(report: object) -> dict[str, int]:
     counts: dict[str, int] = {}
     for bucket, attribute in _REPORT_BUCKETS:
         value = getattr(report, attribute, None)
-        if isinstance(value, list | dict):
+        if isinstance(value, list | Mapping):
             counts[bucket] = len(value)
     for attribute in _REPORT_EXTRAS:
         value = getattr(report, attribute, None)

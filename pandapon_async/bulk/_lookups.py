@@ -48,8 +48,8 @@ async def lookup_orders(
     async with OutcomeStream(fetch, ids, concurrency=concurrency) as outcomes:
         async for outcome in outcomes:
             if outcome.error is None:
-                report.found[outcome.item] = (
-                    outcome.result if select is None else select(outcome.result)
+                report.found._add(  # the report's own store, filled only here
+                    outcome.item, outcome.result if select is None else select(outcome.result)
                 )
             elif isinstance(outcome.error, NotFoundError):
                 report.not_found.append(outcome.item)

@@ -217,10 +217,12 @@ class BulkNamespace:
         (for instance one that calls ``client.call`` on the path your account documents);
         a ``NotFoundError`` it raises counts as not found.
 
-        The report keeps every detail found. For very many ids, pass ``select`` (a function
-        of one detail) to keep only what you need, e.g. ``select=lambda d: d.status``: a 1688
-        detail takes about 10 KB in memory, its status a few bytes. (To process details as
-        they arrive without keeping them, use :meth:`map`.)
+        The report keeps every detail found, compactly: ``report.found`` is a read-only
+        mapping that stores each model compressed (about 250 bytes for a 1688 detail) and
+        decodes it on access, so ``report.found[oid]`` is an equal model each time, not the
+        same object. ``select`` (a function of one detail) keeps only what you need, e.g.
+        ``select=lambda d: d.status``, as it is. (To process details as they arrive without
+        keeping them, use :meth:`map`.)
         """
         return await lookup_orders(
             self._client, order_ids, concurrency=concurrency, on_progress=on_progress,

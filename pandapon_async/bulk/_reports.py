@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 import attrs
 
+from .._found_details import FoundDetails
 from ..errors import PandaPonError
 
 __all__ = [
@@ -29,6 +30,10 @@ def describe_error(error: BaseException) -> dict[str, Any]:
         if value is not None:
             described[name] = value
     return described
+
+
+def _found_details(details: Any) -> FoundDetails:
+    return details if isinstance(details, FoundDetails) else FoundDetails(details)
 
 
 def _sample(ids: list[str], limit: int = 5) -> str:
@@ -186,9 +191,13 @@ class BulkPayReport(_Report):
 class BulkLookupReport(_Report):
     """What ``client.bulk.get_orders`` found: ``found`` (id -> detail), ``not_found`` (the
     platform says the order does not exist), ``errored`` (id -> exception: the lookup failed,
-    nothing is known). ``ok`` means every id was found."""
+    nothing is known). ``ok`` means every id was found.
 
-    found: dict[str, Any] = attrs.field(factory=dict)
+    ``found`` is a read-only mapping that keeps each model compactly (compressed JSON) and
+    decodes it on access: ``found[oid]`` returns an equal model each time, not the same object.
+    """
+
+    found: FoundDetails = attrs.field(factory=FoundDetails, converter=_found_details)
     not_found: list[str] = attrs.field(factory=list)
     errored: dict[str, Exception] = attrs.field(factory=dict)
     duplicates: list[str] = attrs.field(factory=list)
@@ -204,10 +213,7 @@ class BulkLookupReport(_Report):
     def statuses(self) -> dict[str, str | None]:
         """Order id -> ``baseInfo.status`` of each found 1688 order (``None`` if absent; the
         value itself when ``get_orders(select=...)`` kept a string)."""
-        return {
-            oid: detail if isinstance(detail, str) else order_status(detail)
-            for oid, detail in self.found.items()
-        }
+        return self.found.statuses()
 
     _FAILURE_WORDS = ("not found", "failed")
 

@@ -19,8 +19,8 @@ class UnlimitedRateLimiter(AdaptiveLimiter):
     client with no configured rate still converges on what the platform allows.
     """
 
-    __slots__ = ("_adaptive", "_clock", "_control", "_lock", "_paused_until", "_sent",
-                 "_sleep", "_tat")
+    __slots__ = ("_adaptive", "_clock", "_control", "_lock", "_paused_until", "_quiet",
+                 "_record_sent", "_sent", "_sleep", "_tat")
 
     def __init__(
         self,
@@ -35,14 +35,30 @@ class UnlimitedRateLimiter(AdaptiveLimiter):
         self._paused_until = -math.inf
         self._control = AdaptiveRate()
         self._sent = SendRate()
+        self._record_sent = self._sent.record
         self._tat = -math.inf
         self._lock = asyncio.Lock()
+        # No pause yet (so no pacing): every acquire passes at once, only counted for the rate
+        # a first 429 engages at. Cleared for good by the first pause.
+        self._quiet = True
 
     @property
     def rate(self) -> float:
         return math.inf
 
+    def _pass_now(self) -> bool:
+        """Let one request through without waiting if nothing paces or pauses yet (no 429 so
+        far); False means call :meth:`acquire`. The transport calls this first, so the common
+        unlimited call costs no coroutine."""
+        if self._quiet:
+            self._record_sent(self._clock())
+            return True
+        return False
+
     async def acquire(self) -> None:
+        if self._quiet:
+            self._record_sent(self._clock())
+            return
         if not self._control.engaged:
             while (wait := self._paused_until - self._clock()) > 0:
                 await self._sleep(wait)
@@ -60,6 +76,7 @@ class UnlimitedRateLimiter(AdaptiveLimiter):
             self._tat = max(self._tat, now) + 1.0 / self._control.rate(now)
 
     async def pause(self, seconds: float) -> None:
+        self._quiet = False
         now = self._clock()
         self._paused_until = max(self._paused_until, now + max(seconds, 0.0))
         if self._adaptive:
