@@ -26,7 +26,7 @@ from .errors import (
     ServerError,
     UnexpectedResponseError,
 )
-from .limiters import RateLimiter, UnlimitedRateLimiter, report_rate_limited
+from .limiters import RateLimiter, report_rate_limited
 
 __all__ = [
     "CallOptions",
@@ -120,9 +120,6 @@ class Transport:
         self._base_url = base_url
         self._signer = signer
         self._limiter = rate_limiter
-        # The unlimited limiter's synchronous pass (no coroutine per call until a 429)
-        self._limiter_pass_now: Callable[[], bool] | None = (
-            rate_limiter._pass_now if type(rate_limiter) is UnlimitedRateLimiter else None)
         self._concurrency = asyncio.Semaphore(max_concurrency)
         self._max_concurrency = max_concurrency
         self._session = session
@@ -211,7 +208,6 @@ class Transport:
         call = None if self._telemetry is None else self._telemetry.call_started(
             method, path, idempotent)
         self._inflight.add(task)
-        pass_now = self._limiter_pass_now
         try:
             retry = options.retry
             attempt = 0
@@ -222,8 +218,7 @@ class Transport:
                     async with self._concurrency:
                         if call is not None:  # [telemetry hook]
                             call.attempt_started(attempt)
-                        if pass_now is None or not pass_now():
-                            await self._limiter.acquire()
+                        await self._limiter.acquire()
                         if call is not None:  # [telemetry hook]
                             call.limiter_passed()
                         sent = True

@@ -46,15 +46,6 @@ class UnlimitedRateLimiter(AdaptiveLimiter):
     def rate(self) -> float:
         return math.inf
 
-    def _pass_now(self) -> bool:
-        """Let one request through without waiting if nothing paces or pauses yet (no 429 so
-        far); False means call :meth:`acquire`. The transport calls this first, so the common
-        unlimited call costs no coroutine."""
-        if self._quiet:
-            self._record_sent(self._clock())
-            return True
-        return False
-
     async def acquire(self) -> None:
         if self._quiet:
             self._record_sent(self._clock())
