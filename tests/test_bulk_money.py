@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _fast_client import fast_client
 
 from pandapon_async import AuthenticationError, Credentials, PandaPonClient
 from pandapon_async.bulk import Progress
@@ -37,12 +38,7 @@ async def fake() -> AsyncIterator[FakePandaPon]:
 
 
 def make_client(fake: FakePandaPon, **options: Any) -> PandaPonClient:
-    settings: dict[str, Any] = {
-        "rate_limit": None, "max_concurrency": 16, "retry_backoff": 0.001,
-        "retry_backoff_max": 0.005, "retry_after_cap": 0.01,
-    }
-    settings.update(options)
-    return PandaPonClient(fake.credentials, base_url=fake.url, **settings)
+    return fast_client(fake, **{"max_concurrency": 16, **options})
 
 
 @pytest.fixture
