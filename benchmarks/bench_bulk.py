@@ -37,10 +37,28 @@ import resource
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
 PAY_PATH = "/alibaba/order/batch/submit/to/pay"
+
+
+def start_fake_server(
+    ctx: Any,
+) -> tuple[Any, str, list[str], Callable[..., Any]]:
+    """Start :func:`fake_server` in its own process: (process, url, credentials, command),
+    where ``command(name, argument=None)`` sends one command and returns its answer."""
+    server_conn, child_conn = ctx.Pipe()
+    server = ctx.Process(target=fake_server, args=(child_conn, 0), daemon=True)
+    server.start()
+    url, *credentials = server_conn.recv()
+
+    def command(name: str, argument: Any = None) -> Any:
+        server_conn.send((name, argument))
+        return server_conn.recv()
+
+    return server, url, credentials, command
 
 
 def fake_server(conn: Connection, seed: int) -> None:
@@ -189,14 +207,7 @@ def main() -> None:
     args = parser.parse_args()
 
     ctx = mp.get_context("spawn")
-    server_conn, child_conn = ctx.Pipe()
-    server = ctx.Process(target=fake_server, args=(child_conn, 0), daemon=True)
-    server.start()
-    url, *credentials = server_conn.recv()
-
-    def command(name: str, argument: Any = None) -> Any:
-        server_conn.send((name, argument))
-        return server_conn.recv()
+    server, url, credentials, command = start_fake_server(ctx)
 
     rows = []
     scenarios = [("pay" if not args.no_journal else "pay (no jrnl)", args.pay_rate,

@@ -39,7 +39,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from bench_bulk import fake_server
+from bench_bulk import start_fake_server
 
 DSN_ENV = "PANDAPON_BENCH_POSTGRES_DSN"
 DEFAULT_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -116,14 +116,7 @@ def main() -> None:
     admin = os.environ.get(DSN_ENV, DEFAULT_DSN)
 
     ctx = mp.get_context("spawn")
-    server_conn, child_conn = ctx.Pipe()
-    server = ctx.Process(target=fake_server, args=(child_conn, 0), daemon=True)
-    server.start()
-    url, *credentials = server_conn.recv()
-
-    def command(name: str, argument: Any = None) -> Any:
-        server_conn.send((name, argument))
-        return server_conn.recv()
+    server, url, credentials, command = start_fake_server(ctx)
 
     base = {"url": url, "credentials": credentials, "concurrency": args.concurrency,
             "chunk_size": args.chunk_size}
