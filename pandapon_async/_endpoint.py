@@ -18,6 +18,7 @@ import attrs
 from ._decode_path import describe_type, locate_failure
 from .errors import OutcomeUnknownError, ResponseDecodeError
 from .models._base import Request, converter, structure_bool, validate_request
+from .models._decoders import lazy_structure_hook
 
 if TYPE_CHECKING:
     from ._client import PandaPonClient
@@ -115,7 +116,7 @@ class Endpoint(Generic[ResponseT]):
             return False if data is None else structure_bool(data, f"{self.key} data")  # type: ignore[return-value]
         hook = _STRUCTURE_HOOKS.get(self.response)
         if hook is None:
-            hook = _STRUCTURE_HOOKS[self.response] = converter.get_structure_hook(self.response)
+            hook = _STRUCTURE_HOOKS[self.response] = lazy_structure_hook(self.response)
         return hook(data, self.response)  # type: ignore[no-any-return]
 
     async def call(

@@ -21,6 +21,7 @@ import attrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from ._converter import converter
+from ._decoders import absent_keys_fn, eager_structure_fn
 from ._fields import (
     _ALIASES,
     _MODEL_BOOKKEEPING,
@@ -119,11 +120,18 @@ def _failing_field(
     return None
 
 
-# Distinct sets of absent keys shared per model class; beyond this, each model keeps its own.
-_SHARED_ABSENT_SETS: Final = 256
-
-
 def _model_structure_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
+    generated = eager_structure_fn(cls)
+    if generated is not None:
+        return generated
+    # A model the generated function cannot fill slot by slot (a validator, a converter, a
+    # post-init hook): cattrs' function, through ``__init__``.
+    return _cattrs_model_structure_fn(cls)
+
+
+def _cattrs_model_structure_fn(cls: type[Model]) -> Callable[[Any, Any], Model]:
+    """The model rules on top of cattrs' own structure function (the reference the generated
+    functions are tested against)."""
     attrs.resolve_types(cls)
     overrides: dict[str, Any] = {"extra": override(omit=True)}
     known: set[str] = set()
@@ -147,11 +155,11 @@ def _model_structure_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
         **overrides,
     )
     known_keys = frozenset(known)
-    defaulted_keys = frozenset(defaulted)
     aliases = tuple(aliased)
     strict_fields = tuple(strict)
     class_name = cls.__name__
-    absent_sets: dict[frozenset[str], frozenset[str]] = {}
+    absent_keys = absent_keys_fn(
+        frozenset(defaulted), [(name, (alias,)) for name, alias in aliased])
 
     def structure(data: Any, _: Any) -> Model:
         if data is None:
@@ -160,15 +168,11 @@ def _model_structure_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
         if data.__class__ is not dict and not isinstance(data, Mapping):
             raise ValueError(f"{class_name}: expected a JSON object, got {type(data).__name__}")
         received: Mapping[str, Any] = data
-        spelled_otherwise: list[str] | None = None
         for name, alias in aliases:
             if name not in data and alias in data:
                 # Read the other spelling; it stays in ``extra`` as sent, so re-encoding
                 # writes it back under the name it came with.
                 received = {**received, name: data[alias]}
-                if spelled_otherwise is None:
-                    spelled_otherwise = []
-                spelled_otherwise.append(name)
         try:
             obj = base(received, cls)
         except (ValueError, TypeError) as error:
@@ -178,16 +182,7 @@ def _model_structure_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
             raise named from error
         if not known_keys.issuperset(data):
             obj.extra = {k: v for k, v in data.items() if k not in known_keys}
-        if defaulted_keys and not defaulted_keys.issubset(data):
-            absent = defaulted_keys.difference(data)
-            # Answers of one kind leave out the same keys: share one frozenset between them
-            # (a few hundred bytes per model kept, e.g. by bulk.get_orders).
-            shared = absent_sets.get(absent)
-            if shared is None and len(absent_sets) < _SHARED_ABSENT_SETS:
-                shared = absent_sets[absent] = absent
-            obj._absent_keys = absent if shared is None else shared
-        if spelled_otherwise:
-            obj._absent_keys = obj._absent_keys.union(spelled_otherwise)
+        obj._absent_keys = absent_keys(data)
         return obj
 
     return structure
