@@ -19,8 +19,7 @@ from ._endpoint import registered_endpoint
 from ._observability import client_telemetry
 from ._retry import RetryPolicy
 from ._signing import TIMESTAMP_UNITS, MD5Signer, Signer, TimestampUnit
-from ._transport import CallOptions, RequestHook, ResponseHook, Transport
-from .errors import WrongEventLoopError
+from ._transport import CallOptions, RequestHook, ResponseHook, Transport, encode_json
 from .limiters import GCRARateLimiter, RateLimiter, UnlimitedRateLimiter
 
 if TYPE_CHECKING:
@@ -151,8 +150,6 @@ class PandaPonClient:
             retry_after_cap=retry_after_cap,
         )
         self._is_view = False
-        # The event loop the client first ran in, in a box shared with with_options views.
-        self._loop: list[asyncio.AbstractEventLoop] = []
         self._closing: asyncio.Future[None] | None = None
         self._credentials = credentials
         self._options = CallOptions(_make_timeout(timeout, connect_timeout), retry)
@@ -288,10 +285,10 @@ class PandaPonClient:
             idempotent = declared.idempotent and idempotent is not False
         elif idempotent is None:
             idempotent = method == "GET"
-        self._check_loop()
-        return await self._transport.request(
-            method, path, body=body, params=params, idempotent=idempotent, options=self._options
+        data, _ = await self._transport.request(
+            method, path, f"{method} {path}", body, params, idempotent, self._options
         )
+        return data
 
     async def _request(
         self,
@@ -304,28 +301,17 @@ class PandaPonClient:
         check_business: bool = True,
         with_request_id: bool = False,
     ) -> Any:
-        """What typed resources call: no argument checks (the endpoint declares them).
-        ``with_request_id``: return ``(data, request_id)``."""
-        self._check_loop()
-        return await self._transport.request(
-            method, path, json=json, params=params, idempotent=idempotent,
-            options=self._options, check_business=check_business,
-            with_request_id=with_request_id,
+        """A signed call without argument checks (typed resources go through
+        ``Endpoint.call``). ``with_request_id``: return ``(data, request_id)``."""
+        data, request_id = await self._transport.request(
+            method, path, f"{method} {path}", None if json is None else encode_json(json),
+            params, idempotent, self._options, check_business,
         )
+        return (data, request_id) if with_request_id else data
 
     def _check_loop(self) -> None:
-        """A client belongs to the event loop it first ran in: its session, locks and
-        semaphore are bound to that loop. Say so before anything is sent in another one."""
-        loop = asyncio.get_running_loop()
-        if not self._loop:
-            self._loop.append(loop)
-        elif self._loop[0] is not loop:
-            raise WrongEventLoopError(
-                "this PandaPonClient was first used in another event loop, and a client "
-                "belongs to the event loop it first ran in (its connection pool and limits "
-                "are bound to it); nothing was sent. Create one client per event loop, "
-                "e.g. inside the coroutine you pass to asyncio.run()"
-            )
+        """A client belongs to the event loop it first ran in (``WrongEventLoopError``)."""
+        self._transport.check_loop()
 
     async def __aenter__(self) -> Self:
         self._check_loop()

@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 import attrs
 
+from . import _json
 from ._decode_path import describe_type, locate_failure
 from .errors import OutcomeUnknownError, ResponseDecodeError
 from .models._base import Request, converter, structure_bool, validate_request
@@ -39,6 +40,8 @@ Status = Literal["stable", "deprecated", "in_development", "unverified"]
 _PATH_PARAM = re.compile(r"\{(\w+)\}")
 # Structure hooks by response type, looked up once instead of dispatched on every call.
 _STRUCTURE_HOOKS: dict[Any, Any] = {}
+# Unstructure hooks by request class, likewise.
+_UNSTRUCTURE_HOOKS: dict[type, Any] = {}
 
 
 @attrs.frozen
@@ -84,16 +87,28 @@ class Endpoint(Generic[ResponseT]):
 
     def prepare(self, request: Request | None) -> PreparedRequest:
         """Check ``request`` and encode it; ``ValueError`` naming the field, nothing sent."""
-        if self.request is None:
+        path, json, params = self._wire(request)
+        return PreparedRequest(self.method, path, json=json, params=params)
+
+    def _wire(self, request: Request | None
+              ) -> tuple[str, dict[str, Any] | None, dict[str, Any] | None]:
+        """What :meth:`prepare` returns, as ``(path, json, params)``: what every call uses,
+        without building a :class:`PreparedRequest`."""
+        request_type = self.request
+        if request_type is None:
             if request is not None:
                 raise ValueError(f"{self.key} takes no parameters")
-            return PreparedRequest(self.method, self.path)
-        if not isinstance(request, self.request):
+            return self.path, None, None
+        if not isinstance(request, request_type):
             raise ValueError(
-                f"{self.key} expects a {self.request.__name__}, got {type(request).__name__}"
+                f"{self.key} expects a {request_type.__name__}, got {type(request).__name__}"
             )
         validate_request(request)
-        wire: dict[str, Any] = converter.unstructure(request)
+        cls = request.__class__
+        unstructure = _UNSTRUCTURE_HOOKS.get(cls)
+        if unstructure is None:
+            unstructure = _UNSTRUCTURE_HOOKS[cls] = converter.get_unstructure_hook(cls)
+        wire: dict[str, Any] = unstructure(request)
         path = self.path
         for name in self.path_params:
             value = wire.pop(name, None)
@@ -101,8 +116,8 @@ class Endpoint(Generic[ResponseT]):
                 raise ValueError(f"{name} is required (it is part of the path)")
             path = path.replace("{" + name + "}", quote(str(value), safe=""))
         if self.params_in == "body":
-            return PreparedRequest(self.method, path, json=wire)
-        return PreparedRequest(self.method, path, params=wire or None)
+            return path, wire, None
+        return path, None, wire or None
 
     def decode(self, data: Any) -> ResponseT:
         """Decode the envelope's ``data`` into the declared response type."""
@@ -129,14 +144,17 @@ class Endpoint(Generic[ResponseT]):
                 DeprecationWarning,
                 stacklevel=stacklevel,
             )
-        prepared = self.prepare(request)
-        data, request_id = await client._request(
-            prepared.method,
-            prepared.path,
-            json=prepared.json,
-            params=prepared.params,
-            idempotent=self.idempotent,
-            with_request_id=True,
+        path, json, params = self._wire(request)
+        # Straight to the transport: no forwarding coroutine between (each one is walked on
+        # every resume of the calling task).
+        data, request_id = await client._transport.request(
+            self.method,
+            path,
+            f"{self.method} {path}" if self.path_params else self.key,
+            None if json is None else _json.dumps(json),
+            params,
+            self.idempotent,
+            client._options,
         )
         try:
             return self.decode(data)

@@ -54,6 +54,12 @@ def _as_id(value: Any) -> str | None:
     return str(value)
 
 
+def _says_false(value: Any) -> bool:
+    # Most data has no ``success`` key: answer None at once (says_false raises and catches
+    # inside for it).
+    return value is not None and says_false(value)
+
+
 def _quote(body: bytes) -> str:
     return repr(body[:BODY_QUOTE_LIMIT]) + ("…" if len(body) > BODY_QUOTE_LIMIT else "")
 
@@ -112,6 +118,18 @@ def decode_response(
         envelope = _json.loads(body) if body else None
     except (ValueError, RecursionError):
         envelope = None
+    # The common answer first: HTTP 200, an envelope with the int code 200, and data that is
+    # not a 1688 failure. It returns exactly what the full path below returns for it; any
+    # other answer (a business failure included) goes through the full path.
+    if status == 200 and envelope.__class__ is dict:
+        code = envelope.get("code")
+        if code.__class__ is int and code == SUCCESS_CODE:
+            data = envelope.get("data")
+            if not (check_business and isinstance(data, dict)) or not _says_false(
+                    data.get("success")):
+                request_id = envelope.get("requestId")
+                return data, (request_id if request_id.__class__ is str and request_id
+                              else _as_id(request_id))
     # Only a JSON object with an integer ``code`` is the platform's envelope: a proxy's page,
     # a truncated body or a gateway's own JSON error proves nothing, whatever the status.
     raw_code = envelope.get("code") if isinstance(envelope, dict) else None
@@ -126,7 +144,7 @@ def decode_response(
     request_id = _as_id(envelope.get("requestId"))
     if 200 <= status < 300 and code == SUCCESS_CODE:
         data = envelope.get("data")
-        if check_business and isinstance(data, dict) and says_false(data.get("success")):
+        if check_business and isinstance(data, dict) and _says_false(data.get("success")):
             error_code = _as_id(data.get("errorCode"))
             error_message = data.get("errorMsg") or data.get("errorInfo") or data.get("message")
             error_message = None if error_message is None else str(error_message)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
+import os
 import time
 from collections.abc import Callable, Mapping
 from typing import Final, Literal, Protocol, runtime_checkable
@@ -40,6 +40,9 @@ HEADER_NONCE = "nonce-str"
 HEADER_USER_ID = "user-id"
 HEADER_SIGNATURE = "signature"
 
+_urandom = os.urandom
+_md5 = hashlib.md5
+
 
 def compute_signature(access_key: str, timestamp: str | int, nonce: str, access_secret: str) -> str:
     """``UPPER(HEX(MD5(access_key + timestamp + nonce + access_secret)))``, UTF-8, no separators."""
@@ -53,8 +56,11 @@ def compute_callback_signature(body: bytes, access_secret: str) -> str:
 
 
 def make_nonce() -> str:
-    """A fresh random 32-character nonce of letters and digits."""
-    return secrets.token_hex(NONCE_LENGTH // 2)
+    """A fresh random 32-character nonce of letters and digits (lower-case hex).
+
+    ``os.urandom`` directly: what ``secrets.token_hex`` returns, without its two extra calls
+    on every attempt (the same kernel source, the same format)."""
+    return _urandom(NONCE_LENGTH // 2).hex()
 
 
 def make_timestamp(unit: TimestampUnit = "s", clock: Callable[[], float] = time.time) -> str:
@@ -89,16 +95,19 @@ class MD5Signer:
         self._nonce = nonce_factory
 
     def sign(self, credentials: Credentials) -> dict[str, str]:
-        timestamp = make_timestamp(self.timestamp_unit, self._clock)
+        # make_timestamp and compute_signature written out: this runs on every attempt, and
+        # the two calls were a third of its cost. Same rule, same strings.
+        now = self._clock()
+        timestamp = str(int(now * 1000)) if self.timestamp_unit == "ms" else str(int(now))
         nonce = self._nonce()
+        access_key = credentials.access_key
+        base = f"{access_key}{timestamp}{nonce}{credentials.access_secret}".encode()
         return {
-            HEADER_ACCESS_KEY: credentials.access_key,
+            HEADER_ACCESS_KEY: access_key,
             HEADER_TIMESTAMP: timestamp,
             HEADER_NONCE: nonce,
             HEADER_USER_ID: credentials.user_id,
-            HEADER_SIGNATURE: compute_signature(
-                credentials.access_key, timestamp, nonce, credentials.access_secret
-            ),
+            HEADER_SIGNATURE: _md5(base, usedforsecurity=False).hexdigest().upper(),
         }
 
     def __repr__(self) -> str:

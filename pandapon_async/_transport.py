@@ -25,6 +25,7 @@ from .errors import (
     RateLimitError,
     ServerError,
     UnexpectedResponseError,
+    WrongEventLoopError,
 )
 from .limiters import RateLimiter, report_rate_limited
 
@@ -42,6 +43,8 @@ logger = logging.getLogger("pandapon_async")
 _JSON_HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
 _ACCEPT_HEADERS = {"Accept": "application/json"}
 _CLOSE_MESSAGE = "pandapon client closed"
+_get_running_loop = asyncio.get_running_loop
+_current_task = asyncio.current_task
 
 
 @attrs.frozen
@@ -119,6 +122,9 @@ class Transport:
         self._credentials = credentials
         self._base_url = base_url
         self._signer = signer
+        # A plain Signer (the default MD5Signer) is asked directly on every attempt; one that
+        # sees the request (RequestSigner) goes through sign_attempt. Decided once.
+        self._signs_requests = getattr(signer, "sign_request", None) is not None
         self._limiter = rate_limiter
         self._concurrency = asyncio.Semaphore(max_concurrency)
         self._max_concurrency = max_concurrency
@@ -133,6 +139,8 @@ class Transport:
         self._inflight: set[asyncio.Task[Any]] = set()
         self._drained: asyncio.Event | None = None
         self._closed = False
+        # The event loop the client first ran in (shared by every with_options view).
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     @property
     def closed(self) -> bool:
@@ -145,6 +153,20 @@ class Transport:
     @property
     def rate_limiter(self) -> RateLimiter:
         return self._limiter
+
+    def check_loop(self) -> None:
+        """A client belongs to the event loop it first ran in: its session, locks and
+        semaphore are bound to that loop. Say so before anything is sent in another one."""
+        loop = _get_running_loop()
+        if self._loop is None:
+            self._loop = loop
+        elif self._loop is not loop:
+            raise WrongEventLoopError(
+                "this PandaPonClient was first used in another event loop, and a client "
+                "belongs to the event loop it first ran in (its connection pool and limits "
+                "are bound to it); nothing was sent. Create one client per event loop, "
+                "e.g. inside the coroutine you pass to asyncio.run()"
+            )
 
     def _ensure_session(self) -> aiohttp.ClientSession:
         if self._session is None:
@@ -177,37 +199,39 @@ class Transport:
         self,
         method: str,
         path: str,
-        *,
-        json: Any = None,
-        body: bytes | None = None,
-        params: Mapping[str, Any] | None = None,
+        endpoint: str,
+        body: bytes | None,
+        params: Mapping[str, Any] | None,
         idempotent: bool,
         options: CallOptions,
         check_business: bool = True,
-        with_request_id: bool = False,
-    ) -> Any:
-        """Send one logical call (with its retries) and return the envelope's ``data``
-        (``(data, request_id)`` with ``with_request_id``).
+    ) -> tuple[Any, str | None]:
+        """Send one logical call (with its retries); return the envelope's
+        ``(data, request_id)``.
+
+        ``endpoint`` is ``"METHOD /path"`` for messages; ``body`` the encoded JSON body, if
+        any. Called directly by ``Endpoint.call`` and ``client.call`` (no forwarding layer:
+        every resume of a task walks each coroutine frame of its chain).
 
         Rule 0: on a call that is not idempotent, any final failure after the request may
         have reached the platform without an envelope proving otherwise (server error,
         :class:`UnexpectedResponseError`, timeout, dropped connection) is raised as
         :class:`OutcomeUnknownError` caused by the specific error.
         """
-        endpoint = f"{method} {path}"
+        if self._loop is not _get_running_loop():
+            self.check_loop()
         if self._closed:
             raise ClientClosedError(f"{endpoint}: this PandaPonClient is closed")
-        task = asyncio.current_task()
+        task = _current_task()
         assert task is not None
-        if json is not None:  # ``body``: already encoded (``client.call`` checks and encodes)
-            body = _json.dumps(json)
         query = None if params is None else {k: _query_value(v) for k, v in params.items()
                                               if v is not None}
         sent = False
         # [telemetry hook] a call's spans and metrics; None when instrumentation is off
         call = None if self._telemetry is None else self._telemetry.call_started(
             method, path, idempotent)
-        self._inflight.add(task)
+        inflight = self._inflight
+        inflight.add(task)
         try:
             retry = options.retry
             attempt = 0
@@ -215,18 +239,23 @@ class Transport:
                 attempt += 1
                 try:
                     sent = False
-                    async with self._concurrency:
+                    # acquire/release rather than `async with`: the same semantics (a caller
+                    # cancelled while waiting holds nothing) without two more coroutines.
+                    concurrency = self._concurrency
+                    await concurrency.acquire()
+                    try:
                         if call is not None:  # [telemetry hook]
                             call.attempt_started(attempt)
                         await self._limiter.acquire()
                         if call is not None:  # [telemetry hook]
                             call.limiter_passed()
                         sent = True
-                        data, request_id = await self._attempt(
+                        return await self._attempt(
                             method, path, endpoint, body, query, idempotent, attempt,
                             options.timeout, check_business,
                         )
-                        return (data, request_id) if with_request_id else data
+                    finally:
+                        concurrency.release()
                 except PandaPonError as error:
                     if attempt > retry.max_retries or not is_retryable(error, idempotent):
                         if not idempotent:
@@ -269,8 +298,8 @@ class Transport:
         finally:
             if call is not None:  # [telemetry hook]
                 call.finished()
-            self._inflight.discard(task)
-            if self._drained is not None and not self._inflight:
+            inflight.discard(task)
+            if self._drained is not None and not inflight:
                 self._drained.set()
 
     async def _attempt(
@@ -288,11 +317,10 @@ class Transport:
         session = self._ensure_session()
         # Signed afresh for every attempt (rule 3). A plain Signer (the default MD5Signer) is
         # asked directly: no SignedAttempt to build per attempt.
-        signer = self._signer
-        if getattr(signer, "sign_request", None) is None:
-            headers = signer.sign(self._credentials)
+        if not self._signs_requests:
+            headers = self._signer.sign(self._credentials)
         else:
-            signed = sign_attempt(signer, self._credentials, method, path)
+            signed = sign_attempt(self._signer, self._credentials, method, path)
             headers = signed.headers
             if signed.query:  # an endpoint group authenticated in the query string
                 query = {**(query or {}), **signed.query}

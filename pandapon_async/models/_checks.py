@@ -240,19 +240,160 @@ def _plan(cls: type) -> tuple[_FieldCheck, ...]:
 
 def _validate(obj: Any, prefix: str = "") -> None:
     for field_check in _plan(type(obj)):
-        value = getattr(obj, field_check.name)
-        path = prefix + field_check.name
-        if value is None:
-            if field_check.required:
-                raise ValueError(f"{path} is required")
-            continue
-        if field_check.not_blank and value.__class__ is str and not value.strip():
-            raise ValueError(f"{path} must not be empty or blank")
-        if field_check.json_text and isinstance(value, str):
-            continue
-        field_check.check(value, path)
-        if field_check.check_metadata is not None:
-            field_check.check_metadata(value, path)
+        _check_field(field_check, getattr(obj, field_check.name), prefix + field_check.name)
+
+
+def _check_field(field_check: _FieldCheck, value: Any, path: str) -> None:
+    """The whole rule for one field: ``ValueError`` naming ``path`` when ``value`` breaks it."""
+    if value is None:
+        if field_check.required:
+            raise ValueError(f"{path} is required")
+        return
+    if field_check.not_blank and value.__class__ is str and not value.strip():
+        raise ValueError(f"{path} must not be empty or blank")
+    if field_check.json_text and isinstance(value, str):
+        return
+    field_check.check(value, path)
+    if field_check.check_metadata is not None:
+        field_check.check_metadata(value, path)
+
+
+# --- the per-class validator every call runs ---------------------------------------------------
+#
+# Each field of the commonest kinds (a string, an int, a list of string or int ids) gets a
+# closure that accepts a valid value with a few constant tests; anything it does not accept
+# at once, valid or not, goes through _check_field, which raises exactly the error the full
+# rule raises. Fields are checked in declared order, so the first bad field is still the one
+# named. Other kinds (nested requests, enums, JSON text, mappings) take _check_field directly.
+
+_FieldValidator = Callable[[Any], None]
+
+
+def _full_check(field_check: _FieldCheck) -> _FieldValidator:
+    path = field_check.name
+
+    def check(value: Any) -> None:
+        _check_field(field_check, value, path)
+
+    return check
+
+
+def _id_text_ok(digits: bool, wire_int: bool) -> Callable[[str], bool] | None:
+    """A test that a string passes the ``digits``/``wire="int"`` rules (None: no rule)."""
+    if wire_int:
+        # ASCII digits, and no leading zero (it would go out as another number).
+        return lambda text: (text.isascii() and text.isdigit()
+                             and (len(text) == 1 or text[0] != "0"))
+    if digits:
+        return lambda text: text.isascii() and text.isdigit()
+    return None
+
+
+def _field_validator(field_check: _FieldCheck, attribute: attrs.Attribute[Any], tp: Any
+                     ) -> _FieldValidator:
+    full = _full_check(field_check)
+    if field_check.json_text:
+        return full
+    metadata = attribute.metadata
+    rules = {key for key in _CHECKED_METADATA if key in metadata}
+    wire_int = metadata.get(_WIRE_KIND) == "int"
+    rules.discard(_WIRE_KIND)  # "str" sends str(value): nothing to check; "int": wire_int
+    optional = not field_check.required
+    plain = [a for a in get_args(tp) if a is not _NONE_TYPE and not _is_missing_arg(a)] \
+        if _is_union(tp) else [tp]
+    if len(plain) != 1:
+        return full
+    (kind,) = plain
+
+    if kind is str and rules <= {_DIGITS}:
+        text_ok = _id_text_ok(_DIGITS in rules, wire_int)
+        not_blank = field_check.not_blank
+
+        def check_str(value: Any) -> None:
+            if value.__class__ is str:
+                if (not not_blank or value.strip()) and (text_ok is None or text_ok(value)):
+                    return
+            elif value is None and optional:
+                return
+            full(value)
+
+        return check_str
+
+    if kind is int and rules <= {_RANGE}:
+        value_range = metadata.get(_RANGE)
+
+        def check_int(value: Any) -> None:
+            if value.__class__ is int:
+                if value_range is None:
+                    return
+                high = _limit(value_range[1])
+                if value_range[0] <= value and (high is None or value <= high):
+                    return
+            elif value is None and optional:
+                return
+            full(value)
+
+        return check_int
+
+    if get_origin(kind) in (list, Sequence, typing.Sequence) and not rules & {_RANGE}:
+        (item_type,) = get_args(kind) or (Any,)
+        if item_type not in _EXACT_CLASSES:
+            return full
+        min_items: int = metadata.get(_MIN_ITEMS) or 0
+        max_bound = metadata.get(_MAX_ITEMS)
+        unique = bool(metadata.get(_UNIQUE))
+        # Only string items carry the digits/wire="int" rules (an int item cannot be "digits").
+        if item_type is int and _DIGITS in rules:
+            return full
+        item_ok = _id_text_ok(_DIGITS in rules, wire_int) if item_type is str else None
+
+        def check_list(value: Any) -> None:
+            if value.__class__ is list or value.__class__ is tuple:
+                count = len(value)
+                if (count >= min_items
+                        and ((max_items := _limit(max_bound)) is None or count <= max_items)
+                        and (not unique or len(set(value)) == count)):
+                    for item in value:
+                        if item.__class__ is not item_type or (
+                                item_ok is not None and not item_ok(item)):
+                            break
+                    else:
+                        return
+            elif value is None and optional:
+                return
+            full(value)
+
+        return check_list
+
+    return full
+
+
+@attrs.frozen
+class _RequestValidator:
+    """Every field's check, in declared order, then the class's cross-field rule."""
+
+    fields: tuple[tuple[str, _FieldValidator], ...]
+    check_fields: bool
+
+    def __call__(self, obj: Any) -> None:
+        for name, check in self.fields:
+            check(getattr(obj, name))
+        if self.check_fields:
+            obj.check_fields()
+
+
+_VALIDATORS: dict[type, _RequestValidator] = {}
+
+
+def _validator(cls: type) -> _RequestValidator:
+    hints = _resolved_hints(cls)
+    return _RequestValidator(
+        fields=tuple(
+            (field_check.name, _field_validator(field_check, attribute, hints[attribute.name]))
+            for field_check, attribute in zip(_plan(cls), attrs.fields(cls), strict=True)
+        ),
+        check_fields=getattr(cls, "check_fields", None) is not None,
+    )
 
 
 _HINTS_CACHE: dict[type, dict[str, Any]] = {}
@@ -268,11 +409,11 @@ def _resolved_hints(cls: type) -> dict[str, Any]:
 
 
 def validate_request(obj: Request) -> None:
-    """Check a request before it is sent: ``ValueError`` naming the first bad field."""
-    if not _is_request(type(obj)):
-        raise ValueError(f"expected a request model, got {type(obj).__name__}")
-    _validate(obj)
-    # Rules that span fields or depend on the endpoint (an address's required parts).
-    check_fields = getattr(obj, "check_fields", None)
-    if check_fields is not None:
-        check_fields()
+    """Check a request before it is sent: ``ValueError`` naming the first bad field, then the
+    rules that span fields or depend on the endpoint (``check_fields``: an address's parts)."""
+    validator = _VALIDATORS.get(obj.__class__)
+    if validator is None:
+        if not _is_request(type(obj)):
+            raise ValueError(f"expected a request model, got {type(obj).__name__}")
+        validator = _VALIDATORS[obj.__class__] = _validator(obj.__class__)
+    validator(obj)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import TYPE_CHECKING, Literal, TypeVar
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from .._endpoint import Endpoint
 from ..models._base import MISSING, Request
@@ -27,9 +27,12 @@ class Resource:
     def __init__(self, client: PandaPonClient) -> None:
         self._client = client
 
-    async def _call(self, endpoint: Endpoint[ResponseT], request: Request | None) -> ResponseT:
-        # stacklevel 4: warnings point at the caller of the public method.
-        return await endpoint.call(self._client, request, stacklevel=4)
+    def _call(self, endpoint: Endpoint[ResponseT], request: Request | None
+              ) -> Coroutine[Any, Any, ResponseT]:
+        # The endpoint's coroutine itself, for the public method to await: a forwarding
+        # coroutine here would be one more frame on every resume of the task. Warnings from
+        # it (stacklevel 3) point at the caller of the public method.
+        return endpoint.call(self._client, request)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} of {self._client!r}>"
