@@ -15,6 +15,7 @@ with an unknown outcome), never later when a nested part is first read.
 from __future__ import annotations
 
 import copy
+import importlib
 import math
 import pickle
 from decimal import Decimal
@@ -38,8 +39,7 @@ DETAIL = "/alibaba/order/detail"
 
 
 def _model_classes() -> list[type[Model]]:
-    import pandapon_async.callbacks  # noqa: F401 - registers the callback body models
-    import pandapon_async.testing  # noqa: F401
+    importlib.import_module("pandapon_async.callbacks")  # the callback body models
 
     found: list[type[Model]] = []
     pending = list(Model.__subclasses__())
