@@ -12,6 +12,7 @@ import aiohttp
 import attrs
 
 from . import _json
+from ._concurrency import ConcurrencyCap
 from ._credentials import Credentials
 from ._envelope import decode_response
 from ._observability import ANSWERS, ClientTelemetry, call_fields
@@ -126,7 +127,7 @@ class Transport:
         # sees the request (RequestSigner) goes through sign_attempt. Decided once.
         self._signs_requests = getattr(signer, "sign_request", None) is not None
         self._limiter = rate_limiter
-        self._concurrency = asyncio.Semaphore(max_concurrency)
+        self._concurrency = ConcurrencyCap(max_concurrency)
         self._max_concurrency = max_concurrency
         self._session = session
         self._owns_session = session is None
@@ -239,10 +240,11 @@ class Transport:
                 attempt += 1
                 try:
                     sent = False
-                    # acquire/release rather than `async with`: the same semantics (a caller
-                    # cancelled while waiting holds nothing) without two more coroutines.
+                    # A free slot is taken without a coroutine; a caller cancelled while
+                    # waiting holds nothing.
                     concurrency = self._concurrency
-                    await concurrency.acquire()
+                    if not concurrency.take_now():
+                        await concurrency.take()
                     try:
                         if call is not None:  # [telemetry hook]
                             call.attempt_started(attempt)
@@ -255,7 +257,7 @@ class Transport:
                             options.timeout, check_business,
                         )
                     finally:
-                        concurrency.release()
+                        concurrency.give_back()
                 except PandaPonError as error:
                     if attempt > retry.max_retries or not is_retryable(error, idempotent):
                         if not idempotent:

@@ -21,6 +21,7 @@ from pandapon_async import (
     PandaPonClient,
     WrongEventLoopError,
 )
+from pandapon_async._concurrency import ConcurrencyCap
 
 CREDS = Credentials("AK", "s3cr3t-never-shown", "77")
 ORDER = "2059624776425880794"
@@ -169,3 +170,33 @@ def test_a_typed_call_in_a_second_event_loop_says_so_before_sending() -> None:
 
     asyncio.run(scenario())
     assert received == 1
+
+
+async def test_the_cap_serves_waiters_in_order_and_passes_on_a_slot_its_waiter_cannot_use(
+) -> None:
+    """The cap behind max_concurrency: first come first served; a waiter handed a slot and
+    cancelled before it ran passes the slot on (none leaks, none is doubled)."""
+    cap = ConcurrencyCap(1)
+    assert cap.take_now()
+    assert not cap.take_now()
+    order: list[str] = []
+
+    async def wait(name: str) -> None:
+        await cap.take()
+        order.append(name)
+
+    first, second, third = (asyncio.create_task(wait(name)) for name in ("a", "b", "c"))
+    for _ in range(3):
+        await asyncio.sleep(0)
+    cap.give_back()  # handed to "a", which is cancelled before it runs
+    first.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await first
+    await wait_for(lambda: order == ["b"])
+    cap.give_back()
+    await third
+    assert order == ["b", "c"]
+    assert not second.cancelled()
+    cap.give_back()
+    assert cap.take_now()
+    assert not cap.take_now()
