@@ -221,27 +221,26 @@ def _value_lines(plan: _FieldPlan, index: int, namespace: dict[str, Any],
         return [f"    if True{null_stays}: v = _dec(v, None)"]
     if plan.kind == "list":
         return ["    if v.__class__ is list: "
-                "v = [x if x.__class__ is str else _str(x, None) for x in v]",
+                "v = [x if x.__class__ is str else _str(x, None) for x in v] if v else []",
                 f"    else: v = {call}"]
     if plan.kind in ("model", "model_list"):
         item = f"_m{index}"
         namespace[item] = converter.get_structure_hook(plan.target)
         shape = "dict" if plan.kind == "model" else "list"
-        lines = []
         if mode == "eager":
-            lines.append("    if False: pass")
+            lines = ["    if False: pass"]
         else:
             namespace[f"_lazy{index}"] = _lazy_part(plan)
             # "lazy" checks the part it defers (an answer just received); "trusted" decodes
             # a part whose whole tree was checked when it was deferred.
             namespace[f"_c{index}"] = _part_check(plan)
             check = f"_c{index}(v); " if mode == "lazy" else ""
-            lines.append(f"    if v.__class__ is {shape} and v: {check}"
-                         f"v = _Pending(v, _lazy{index})")
+            lines = [f"    if v.__class__ is {shape} and v: {check}v = _Pending(v, _lazy{index})"]
         if plan.kind == "model":
             lines.append(f"    elif v.__class__ is dict: v = {item}(v, None)")
         else:
-            lines.append(f"    elif v.__class__ is list: v = [{item}(x, None) for x in v]")
+            lines.append("    elif v.__class__ is list: "
+                         f"v = [{item}(x, None) for x in v] if v else []")
         lines.append(f"    else: v = {call}")
         return lines
     return [f"    v = {call}"]
@@ -320,10 +319,10 @@ def _structure_source(cls: type[Model], plans: list[_FieldPlan], namespace: dict
         lines.append(store)
     alias_check = " and _aliased_isdisjoint(o)" if namespace["_aliased"] else ""
     lines += [
-        "    if _known_issuperset(o): _set_extra(self, {})",
-        "    else: _set_extra(self, {k: x for k, x in o.items() if k not in _known})",
-        f"    if _defaulted_issubset(o){alias_check}: _set_absent(self, _NO_ABSENT_KEYS)",
-        "    else: _set_absent(self, _absent_keys(o))",
+        "    if _known_issuperset(o): self.extra = {}",
+        "    else: self.extra = {k: x for k, x in o.items() if k not in _known}",
+        f"    if _defaulted_issubset(o){alias_check}: self._absent_keys = _NO_ABSENT_KEYS",
+        "    else: self._absent_keys = _absent_keys(o)",
         "    return self",
         "  except (ValueError, TypeError) as error:",
         "    named = _named_failure(o)",
@@ -391,8 +390,6 @@ def _build_structure(cls: type[Model], mode: Mode) -> StructureFn:
         "_defaulted_issubset": defaulted.issubset, "_aliased": aliased,
         "_aliased_isdisjoint": aliased.isdisjoint, "_absent_keys": absent_keys,
         "_NO_ABSENT_KEYS": _NO_ABSENT_KEYS, "_named_failure": named_failure,
-        "_set_extra": _slot_setter(cls, "extra", lazy=False),
-        "_set_absent": _slot_setter(cls, "_absent_keys", lazy=False),
     }
     name, lines = _structure_source(cls, plans, namespace, mode)
     generated: StructureFn = _compile(name, lines, namespace)

@@ -238,19 +238,23 @@ EXTRA_FIELDS: Final = "extra_fields"
 def _request_unstructure_factory(cls: type[Request]) -> Callable[[Request], dict[str, Any]]:
     attrs.resolve_types(cls)
     has_extra = any(a.name == EXTRA_FIELDS for a in attrs.fields(cls))
-    base = make_dict_unstructure_fn(
-        cls, converter,
-        **_unstructure_overrides(
-            cls, omit_name=EXTRA_FIELDS if has_extra else None, response=False
-        ),
+    overrides = _unstructure_overrides(
+        cls, omit_name=EXTRA_FIELDS if has_extra else None, response=False
     )
+    base = make_dict_unstructure_fn(cls, converter, **overrides)
     # Keys go out in declared order (cattrs puts always-sent fields first): JSON text fields
     # such as ``orderLineList`` then read exactly like the documented examples.
-    order = tuple(wire_name(a) for a in attrs.fields(cls) if a.name != EXTRA_FIELDS)
-
-    def ordered(obj: Request) -> dict[str, Any]:
-        data = base(obj)
-        return {key: data[key] for key in order if key in data}
+    fields = [a for a in attrs.fields(cls) if a.name != EXTRA_FIELDS]
+    declared = [a.name for a in fields]
+    order = tuple(wire_name(a) for a in fields)
+    sent_always = [a.name for a in fields
+                   if not overrides[a.name].omit_if_default or a.default is attrs.NOTHING]
+    if declared == sent_always + [name for name in declared if name not in sent_always]:
+        ordered: Callable[[Request], dict[str, Any]] = base  # cattrs' order is the declared one
+    else:
+        def ordered(obj: Request) -> dict[str, Any]:
+            data = base(obj)
+            return {key: data[key] for key in order if key in data}
 
     if not has_extra:
         return ordered
