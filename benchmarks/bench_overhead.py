@@ -145,7 +145,8 @@ def otel_providers() -> tuple[Any, Any]:
 
 async def measure(url: str, server: ServerProcess, workers: int, seconds: float,
                   rounds: int, otel: bool = False,
-                  modes: list[str] | None = None) -> list[dict[str, Any]]:
+                  modes: list[str] | None = None,
+                  show_rounds: bool = False) -> list[dict[str, Any]]:
     body = json.dumps(PAYLOAD, separators=(",", ":")).encode()
     headers = MD5Signer().sign(CREDENTIALS)
     headers.update(JSON_HEADERS)
@@ -262,7 +263,7 @@ async def measure(url: str, server: ServerProcess, workers: int, seconds: float,
             base / mine for base, mine in zip(client_cpu_per_request[baseline_name],
                                               client_cpu_per_request[name], strict=True))
 
-    if os.environ.get("BENCH_ROUNDS"):  # every round's CPU per request, for a closer look
+    if show_rounds:  # every round's CPU per request, for a closer look at the noise
         for name, values in client_cpu_per_request.items():
             print(f"{name:<23} " + " ".join(f"{value * 1e6:6.1f}" for value in values))
     rows = []
@@ -349,6 +350,8 @@ def main() -> int:
     parser.add_argument("--modes", default=None,
                         help="comma-separated modes to run, in this order (default: all), e.g. "
                              "'raw small,typed batch pay'")
+    parser.add_argument("--show-rounds", action="store_true",
+                        help="also print each round's CPU per request of every mode")
     parser.add_argument("--otel", action="store_true",
                         help="also measure with OpenTelemetry instrumentation on (needs "
                              "opentelemetry-sdk)")
@@ -363,7 +366,8 @@ def main() -> int:
         for workers in (int(text) for text in args.workers.split(",")):
             rows += asyncio.run(measure(server.url, server, workers, args.seconds,
                                         args.rounds, args.otel,
-                                        args.modes.split(",") if args.modes else None))
+                                        args.modes.split(",") if args.modes else None,
+                                        args.show_rounds))
     print()
     print_table(rows)
     print()
