@@ -142,6 +142,23 @@ def test_generated_decoding_matches_cattrs_and_lazy_matches_eager(
     _same_model(lazy[1], eager[1])
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_a_typed_page_defers_each_item_like_a_model(data: st.DataObject) -> None:
+    """An order list (``Page[AlibabaOrderDetail]``) decoded by a typed call: each item's
+    nested models deferred, the page equal to the eagerly decoded one; same failures."""
+    page_type = Page[AlibabaOrderDetail]
+    items = st.lists(_objects(AlibabaOrderDetail) | SCALARS, max_size=3)
+    raw = data.draw(items | st.fixed_dictionaries(
+        {"data": items}, optional={"totalRecords": SCALARS, "pageSize": st.integers(0, 50)}))
+    eager = _outcome(lambda value, _: structure(value, page_type), raw)
+    lazy = _outcome(lazy_structure_hook(page_type), raw)
+    assert eager[0] == lazy[0], (eager, lazy)
+    if eager[0] == "ok":
+        assert lazy[1] == eager[1]
+        assert _json_equal(unstructure(lazy[1]), unstructure(eager[1]))
+
+
 def test_a_model_with_a_validator_is_decoded_through_its_init() -> None:
     """A model the generated function cannot fill slot by slot still decodes, checks and all."""
 

@@ -32,7 +32,7 @@ import linecache
 import types
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any, Final, Literal, get_args
+from typing import Any, Final, Literal, get_args, get_origin
 
 import attrs
 
@@ -50,6 +50,7 @@ from ._fields import (
     wire_name,
 )
 from ._money import _structure_decimal
+from .common import Page, page_structure_fn
 
 __all__ = ["absent_keys_fn", "eager_structure_fn", "lazy_structure_hook"]
 
@@ -537,5 +538,10 @@ def lazy_structure_hook(tp: Any) -> StructureFn:
     decodes eagerly."""
     if _is_generated_model(tp) and any(p.kind in ("model", "model_list") for p in _plans(tp)):
         return lazy_structure_fn(tp)
+    if get_origin(tp) is Page:
+        # A page of models: each item deferred the same way (an order list of details).
+        (item_type,) = get_args(tp) or (Any,)
+        if _is_generated_model(item_type):
+            return page_structure_fn(item_type, lazy_structure_hook(item_type))
     hook: StructureFn = converter.get_structure_hook(tp)
     return hook

@@ -12,7 +12,7 @@ import attrs
 from ._converter import converter
 from ._fields import MISSING, Missing, Model, field
 
-__all__ = ["Envelope", "Page"]
+__all__ = ["Envelope", "Page", "page_structure_fn"]
 
 T = TypeVar("T")
 
@@ -71,7 +71,14 @@ def _as_count(value: Any) -> int | None:
 
 def _page_structure_factory(tp: Any) -> Callable[[Any, Any], Page[Any]]:
     (item_type,) = get_args(tp) or (Any,)
-    item_hook = converter.get_structure_hook(item_type)
+    return page_structure_fn(item_type, converter.get_structure_hook(item_type))
+
+
+def page_structure_fn(
+    item_type: Any, item_hook: Callable[[Any, Any], Any]
+) -> Callable[[Any, Any], Page[Any]]:
+    """How a page of ``item_type`` decodes, each item through ``item_hook`` (a typed call
+    passes the deferred-decoding one: see ``models._decoders``)."""
 
     def structure(data: Any, _: Any) -> Page[Any]:
         if data is None:
