@@ -30,7 +30,7 @@ from __future__ import annotations
 import itertools
 import linecache
 import types
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Final, Literal, get_args, get_origin
 
@@ -52,7 +52,7 @@ from ._fields import (
 from ._money import _structure_decimal
 from .common import Page, page_structure_fn
 
-__all__ = ["absent_keys_fn", "eager_structure_fn", "lazy_structure_hook"]
+__all__ = ["absent_keys_fn", "eager_structure_fn", "failing_field", "lazy_structure_hook"]
 
 StructureFn = Callable[[Any, Any], Any]
 Mode = Literal["eager", "lazy", "trusted"]
@@ -333,6 +333,21 @@ def _structure_source(cls: type[Model], plans: list[_FieldPlan], namespace: dict
     return name, lines
 
 
+def failing_field(
+    class_name: str, checks: Sequence[tuple[str, Any]], data: Mapping[str, Any]
+) -> ValueError | None:
+    """Which strict field of ``data`` does not decode: only run after a decode failed, so the
+    common path pays nothing for naming the field."""
+    for name, tp in checks:
+        if name not in data:
+            continue
+        try:
+            converter.structure(data[name], tp)
+        except (ValueError, TypeError) as error:
+            return ValueError(f"{class_name}.{name}: {error}")
+    return None
+
+
 def absent_keys_fn(
     defaulted: frozenset[str], aliases: list[tuple[str, tuple[str, ...]]]
 ) -> Callable[[Mapping[str, Any]], frozenset[str]]:
@@ -371,18 +386,7 @@ def _build_structure(cls: type[Model], mode: Mode) -> StructureFn:
     absent_keys = absent_keys_fn(defaulted, [(p.key, p.aliases) for p in plans if p.aliases])
 
     def named_failure(data: Any) -> ValueError | None:
-        """Which strict field of ``data`` does not decode: only run after a decode failed, so
-        the common path pays nothing for naming the field."""
-        if not isinstance(data, Mapping):
-            return None
-        for key, field_type in strict:
-            if key not in data:
-                continue
-            try:
-                converter.structure(data[key], field_type)
-            except (ValueError, TypeError) as failure:
-                return ValueError(f"{class_name}.{key}: {failure}")
-        return None
+        return failing_field(class_name, strict, data) if isinstance(data, Mapping) else None
 
     namespace: dict[str, Any] = {
         "_cls": cls, "_new": object.__new__, "MISSING": MISSING, "_ABSENT": _ABSENT,

@@ -13,7 +13,7 @@ Wire rules (see the README, "Model conventions"):
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any, Final, TypeVar, get_args
 
@@ -21,7 +21,7 @@ import attrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from ._converter import converter
-from ._decoders import absent_keys_fn, eager_structure_fn
+from ._decoders import absent_keys_fn, eager_structure_fn, failing_field
 from ._fields import (
     _ALIASES,
     _MODEL_BOOKKEEPING,
@@ -105,21 +105,6 @@ def _is_strict_scalar(tp: Any) -> bool:
     return len(plain) == 1 and plain[0] in _STRICT_SCALARS
 
 
-def _failing_field(
-    class_name: str, checks: Sequence[tuple[str, Any]], data: Mapping[str, Any]
-) -> ValueError | None:
-    """Which strict field of ``data`` does not decode: only run after a decode failed, so the
-    common path pays nothing for naming the field."""
-    for name, tp in checks:
-        if name not in data:
-            continue
-        try:
-            converter.structure(data[name], tp)
-        except (ValueError, TypeError) as error:
-            return ValueError(f"{class_name}.{name}: {error}")
-    return None
-
-
 def _model_structure_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
     generated = eager_structure_fn(cls)
     if generated is not None:
@@ -176,7 +161,7 @@ def _cattrs_model_structure_fn(cls: type[Model]) -> Callable[[Any, Any], Model]:
         try:
             obj = base(received, cls)
         except (ValueError, TypeError) as error:
-            named = _failing_field(class_name, strict_fields, received)
+            named = failing_field(class_name, strict_fields, received)
             if named is None:
                 raise
             raise named from error
