@@ -11,9 +11,10 @@ Per model class:
 
 * ``eager`` (:func:`eager_structure_fn`): the whole tree at once. What ``structure()``, the
   callbacks and the fake use, and what the converter returns for a model.
-* ``check`` (:func:`check_fn`): walks a tree and raises exactly where ``eager`` would, building
-  nothing: only fields whose rule can refuse a value (numbers, booleans, decimals, nested
-  objects and lists, enums and other types with a hook of their own) are looked at.
+* ``check`` (``_decoder_checks.check_fn``): walks a tree and raises exactly where ``eager``
+  would, building nothing: only fields whose rule can refuse a value (numbers, booleans,
+  decimals, nested objects and lists, enums and other types with a hook of their own) are
+  looked at.
 * ``lazy`` (:func:`lazy_structure_fn`): the model with its own fields decoded and its nested
   models (an object, a list of them) kept as the JSON they came as, each checked whole as it
   is deferred, then decoded on first read by a data descriptor that stores the model in the
@@ -27,27 +28,26 @@ Per model class:
 
 from __future__ import annotations
 
-import itertools
-import linecache
 import types
 from collections.abc import Callable, Mapping, Sequence
-from decimal import Decimal
 from typing import Any, Final, Literal, get_args, get_origin
 
 import attrs
 
 from ._converter import _structure_int, _structure_str, converter
+from ._decoder_checks import part_check
+from ._field_plans import (
+    ABSENT,
+    FieldPlan,
+    cached,
+    compile_generated,
+    field_plans,
+    is_generated_model,
+)
 from ._fields import (
-    _ALIASES,
-    _MODEL_BOOKKEEPING,
     _NO_ABSENT_KEYS,
-    _NONE_TYPE,
     MISSING,
     Model,
-    _is_missing_arg,
-    _is_model,
-    _is_union,
-    wire_name,
 )
 from ._money import _structure_decimal
 from .common import Page, page_structure_fn
@@ -59,8 +59,6 @@ Mode = Literal["eager", "lazy", "trusted"]
 
 # Distinct sets of absent keys shared per model class; beyond this, each model keeps its own.
 _SHARED_ABSENT_SETS: Final = 256
-_ABSENT: Final = object()  # a key not in the data, for fields whose default is not MISSING
-_counter = itertools.count()
 
 
 class _Pending:
@@ -118,91 +116,10 @@ def _slot_setter(cls: type, name: str, *, lazy: bool) -> Callable[[Any, Any], No
     raise TypeError(f"{cls.__name__}.{name} is not a slot")
 
 
-# -- what each field is ------------------------------------------------------------------------
-
-
-@attrs.frozen
-class _FieldPlan:
-    attribute: str
-    key: str
-    aliases: tuple[str, ...]
-    field_type: Any
-    kind: str  # "str", "int", "bool", "decimal", "model", "model_list", "list", "hook"
-    nullable: bool  # a union with None: null stays None (a plain type hands None to its hook)
-    default: Any  # MISSING, attrs.NOTHING, a Factory or a constant
-    target: Any = None  # the model class of "model"/"model_list"
-
-
-def _targets(tp: Any) -> tuple[list[Any], bool, bool]:
-    """``(types other than None/Missing, None allowed, is a union with Missing)``."""
-    if not _is_union(tp):
-        return [tp], False, False
-    args = get_args(tp)
-    missing = any(_is_missing_arg(a) for a in args)
-    rest = [a for a in args if not _is_missing_arg(a)]
-    return [a for a in rest if a is not _NONE_TYPE], _NONE_TYPE in rest, missing
-
-
-def _is_generated_model(tp: Any) -> bool:
-    hook = converter.get_structure_hook(tp) if _is_model(tp) else None
-    return hook is not None and getattr(hook, "_pandapon_model", None) is tp
-
-
-def _plan_field(attribute: attrs.Attribute[Any]) -> _FieldPlan:
-    tp = attribute.type
-    targets, nullable, with_missing = _targets(tp)
-    kind = "hook" if attribute.init else "default"
-    target = None
-    # Only shapes whose converter hook is known are inlined; everything else (enums, dicts,
-    # Any, Page, unions of several types) calls the converter's hook for the field's type.
-    if kind == "hook" and len(targets) == 1 and (with_missing or not _is_union(tp)):
-        (only,) = targets
-        if only is str:
-            kind = "str"
-        elif only is int:
-            kind = "int"
-        elif only is bool:
-            kind = "bool"
-        elif only is Decimal:
-            kind = "decimal"
-        elif _is_generated_model(only):
-            kind, target = "model", only
-        elif getattr(only, "__origin__", None) is list:
-            (item,) = get_args(only) or (Any,)
-            if _is_generated_model(item):
-                kind, target = "model_list", item
-            elif item is str:
-                kind = "list"
-    return _FieldPlan(
-        attribute=attribute.name,
-        key=wire_name(attribute),
-        aliases=tuple(attribute.metadata.get(_ALIASES, ())),
-        field_type=tp,
-        kind=kind,
-        nullable=nullable,
-        default=attribute.default,
-        target=target,
-    )
-
-
-def _plans(cls: type[Model]) -> list[_FieldPlan]:
-    attrs.resolve_types(cls)
-    return [_plan_field(a) for a in attrs.fields(cls) if a.name not in _MODEL_BOOKKEEPING]
-
-
-def _compile(name: str, lines: list[str], namespace: dict[str, Any]) -> Any:
-    source = "\n".join(lines) + "\n"
-    filename = f"<pandapon generated {name} {next(_counter)}>"
-    # Registered so that tracebacks and profilers show the generated lines.
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    exec(compile(source, filename, "exec"), namespace)
-    return namespace[name]
-
-
 # -- eager and lazy structure functions --------------------------------------------------------
 
 
-def _value_lines(plan: _FieldPlan, index: int, namespace: dict[str, Any],
+def _value_lines(plan: FieldPlan, index: int, namespace: dict[str, Any],
                  mode: Mode) -> list[str]:
     """Lines that leave field ``index``'s decoded value in ``v`` (``v`` holds the JSON value
     of a present key). Each inlined rule is the converter's hook for that type, written out."""
@@ -234,7 +151,7 @@ def _value_lines(plan: _FieldPlan, index: int, namespace: dict[str, Any],
             namespace[f"_lazy{index}"] = _lazy_part(plan)
             # "lazy" checks the part it defers (an answer just received); "trusted" decodes
             # a part whose whole tree was checked when it was deferred.
-            namespace[f"_c{index}"] = _part_check(plan)
+            namespace[f"_c{index}"] = part_check(plan)
             check = f"_c{index}(v); " if mode == "lazy" else ""
             lines = [f"    if v.__class__ is {shape} and v: {check}v = _Pending(v, _lazy{index})"]
         if plan.kind == "model":
@@ -247,7 +164,7 @@ def _value_lines(plan: _FieldPlan, index: int, namespace: dict[str, Any],
     return [f"    v = {call}"]
 
 
-def _lazy_part(plan: _FieldPlan) -> Callable[[Any], Any]:
+def _lazy_part(plan: FieldPlan) -> Callable[[Any], Any]:
     """How a pending part of ``plan`` decodes (it was checked: it cannot fail)."""
     item = lazy_structure_fn(plan.target, trusted=True)
     if plan.kind == "model":
@@ -255,21 +172,7 @@ def _lazy_part(plan: _FieldPlan) -> Callable[[Any], Any]:
     return lambda raw: [item(entry, None) for entry in raw]
 
 
-def _part_check(plan: _FieldPlan) -> Callable[[Any], None]:
-    """The check of a nested object (``model``) or of a list of them (``model_list``)."""
-    check = check_fn(plan.target)
-    if plan.kind == "model":
-        return check
-
-    def check_items(items: list[Any]) -> None:
-        for item in items:
-            if item is not None:
-                check(item)
-
-    return check_items
-
-
-def _default_expression(plan: _FieldPlan, index: int, namespace: dict[str, Any]) -> str:
+def _default_expression(plan: FieldPlan, index: int, namespace: dict[str, Any]) -> str:
     if isinstance(plan.default, attrs.Factory):  # type: ignore[arg-type]
         namespace[f"_d{index}"] = plan.default.factory
         return f"_d{index}()"
@@ -277,7 +180,7 @@ def _default_expression(plan: _FieldPlan, index: int, namespace: dict[str, Any])
     return f"_d{index}"
 
 
-def _structure_source(cls: type[Model], plans: list[_FieldPlan], namespace: dict[str, Any],
+def _structure_source(cls: type[Model], plans: list[FieldPlan], namespace: dict[str, Any],
                       mode: Mode) -> tuple[str, list[str]]:
     name = f"{'structure' if mode == 'eager' else mode}_{cls.__name__}"
     lines = [f"def {name}(o, _=None):",
@@ -376,7 +279,7 @@ def absent_keys_fn(
 
 
 def _build_structure(cls: type[Model], mode: Mode) -> StructureFn:
-    plans = _plans(cls)
+    plans = field_plans(cls)
     known = frozenset(p.key for p in plans)
     defaulted = frozenset(p.key for p in plans if p.default is not MISSING)
     aliased = frozenset(alias for p in plans for alias in p.aliases)
@@ -389,7 +292,7 @@ def _build_structure(cls: type[Model], mode: Mode) -> StructureFn:
         return failing_field(class_name, strict, data) if isinstance(data, Mapping) else None
 
     namespace: dict[str, Any] = {
-        "_cls": cls, "_new": object.__new__, "MISSING": MISSING, "_ABSENT": _ABSENT,
+        "_cls": cls, "_new": object.__new__, "MISSING": MISSING, "_ABSENT": ABSENT,
         "_Pending": _Pending, "_str": _structure_str, "_int": _structure_int,
         "_dec": _structure_decimal, "_known": known, "_known_issuperset": known.issuperset,
         "_defaulted_issubset": defaulted.issubset, "_aliased": aliased,
@@ -397,7 +300,7 @@ def _build_structure(cls: type[Model], mode: Mode) -> StructureFn:
         "_NO_ABSENT_KEYS": _NO_ABSENT_KEYS, "_named_failure": named_failure,
     }
     name, lines = _structure_source(cls, plans, namespace, mode)
-    generated: StructureFn = _compile(name, lines, namespace)
+    generated: StructureFn = compile_generated(name, lines, namespace)
     empty: Callable[[], Model] = cls
 
     def not_a_dict(data: Any) -> Any:
@@ -436,116 +339,26 @@ def eager_structure_fn(cls: type[Model]) -> StructureFn | None:
 
 
 _LAZY: dict[tuple[type, bool], StructureFn] = {}
-_CHECKS: dict[type, Callable[[Any], None]] = {}
-
-
-def _cached(cache: dict[Any, Any], key: Any, build: Callable[[], Any]) -> Any:
-    found = cache.get(key)
-    if found is None:
-        # A placeholder while building: a model that (indirectly) contains itself finds it.
-        cache[key] = lambda *args: cache[key](*args)
-        try:
-            found = cache[key] = build()
-        except BaseException:
-            del cache[key]
-            raise
-    return found
 
 
 def lazy_structure_fn(cls: type[Model], *, trusted: bool = False) -> StructureFn:
     """``cls`` with its nested models kept as JSON until read (see the module doc). Unless
     ``trusted`` (a part already checked whole), each deferred part is checked first."""
     mode: Mode = "trusted" if trusted else "lazy"
-    return _cached(_LAZY, (cls, trusted),  # type: ignore[no-any-return]
+    return cached(_LAZY, (cls, trusted),  # type: ignore[no-any-return]
                    lambda: _build_structure(cls, mode))
-
-
-# -- checks ------------------------------------------------------------------------------------
-
-
-def _check_lines(plan: _FieldPlan, index: int, namespace: dict[str, Any]) -> list[str]:
-    """Lines that raise when the value ``v`` of a present key would not decode (no line: it
-    always decodes)."""
-    hook = f"_h{index}"
-    namespace[hook] = converter.get_structure_hook(plan.field_type)
-    namespace[f"_t{index}"] = plan.field_type
-    call = f"{hook}(v, _t{index})"
-    null_ok = " and v is not None" if plan.nullable else ""
-    if plan.kind in ("str", "default"):
-        return []  # any JSON value reads as text
-    if plan.kind == "int":
-        return [f"    if v.__class__ is not int{null_ok}: _int(v, None)"]
-    if plan.kind == "bool":
-        return [f"    if v is not True and v is not False{null_ok}: {call}"]
-    if plan.kind == "decimal":
-        # A finite float or an int always makes a Decimal; anything else asks the rule.
-        return ["    if v.__class__ is not int and (v.__class__ is not float or v - v != 0.0)"
-                f"{null_ok}: {call}"]
-    if plan.kind == "list":
-        return [f"    if v is not None and not isinstance(v, (list, tuple)): {call}"]
-    if plan.kind == "model":
-        namespace[f"_c{index}"] = check_fn(plan.target)
-        return [f"    if v is not None: _c{index}(v)"]
-    if plan.kind == "model_list":
-        namespace[f"_c{index}"] = check_fn(plan.target)
-        # null reads as an empty list (or None); a list's items are checked one by one.
-        return ["    if v is not None:",
-                f"        if not isinstance(v, (list, tuple)): {call}",
-                "        for x in v:",
-                f"            if x is not None: _c{index}(x)"]
-    return [f"    {call}"]
-
-
-def check_fn(cls: type[Model]) -> Callable[[Any], None]:
-    """Raises (``ValueError``/``TypeError``) exactly when ``cls``'s structure function would
-    raise on ``data``; builds nothing."""
-    return _cached(_CHECKS, cls, lambda: _build_check(cls))  # type: ignore[no-any-return]
-
-
-def _build_check(cls: type[Model]) -> Callable[[Any], None]:
-    plans = _plans(cls)
-    class_name = cls.__name__
-    namespace: dict[str, Any] = {"MISSING": MISSING, "_ABSENT": _ABSENT, "_int": _structure_int}
-    name = f"check_{cls.__name__}"
-    lines = [f"def {name}(o):",
-             "    if o.__class__ is not dict:",
-             "        if o is None: return",
-             "        o = _as_mapping(o)",
-             "    get = o.get"]
-    for index, plan in enumerate(plans):
-        check = _check_lines(plan, index, namespace)
-        if not check:
-            continue
-        if plan.default is attrs.NOTHING:
-            lines.append(f"    v = o[{plan.key!r}]")
-        else:
-            lines.append(f"    v = get({plan.key!r}, _ABSENT)")
-            for alias in plan.aliases:
-                lines.append(f"    if v is _ABSENT: v = get({alias!r}, _ABSENT)")
-            lines.append("    if v is not _ABSENT:")
-            check = ["    " + line for line in check]
-        lines += check
-    lines.append("    return")
-
-    def as_mapping(data: Any) -> Mapping[str, Any]:
-        if not isinstance(data, Mapping):
-            raise ValueError(f"{class_name}: expected a JSON object, got {type(data).__name__}")
-        return data
-
-    namespace["_as_mapping"] = as_mapping
-    return _compile(name, lines, namespace)  # type: ignore[no-any-return]
 
 
 def lazy_structure_hook(tp: Any) -> StructureFn:
     """How a typed endpoint decodes ``data`` of type ``tp``: a generated model with nested
     models is built with them pending (each checked whole as it is deferred); any other type
     decodes eagerly."""
-    if _is_generated_model(tp) and any(p.kind in ("model", "model_list") for p in _plans(tp)):
+    if is_generated_model(tp) and any(p.kind in ("model", "model_list") for p in field_plans(tp)):
         return lazy_structure_fn(tp)
     if get_origin(tp) is Page:
         # A page of models: each item deferred the same way (an order list of details).
         (item_type,) = get_args(tp) or (Any,)
-        if _is_generated_model(item_type):
+        if is_generated_model(item_type):
             return page_structure_fn(item_type, lazy_structure_hook(item_type))
     hook: StructureFn = converter.get_structure_hook(tp)
     return hook
