@@ -299,15 +299,15 @@ class PandaPonClient:
         params: Mapping[str, Any] | None = None,
         idempotent: bool,
         check_business: bool = True,
-        with_request_id: bool = False,
     ) -> Any:
-        """A signed call without argument checks (typed resources go through
-        ``Endpoint.call``). ``with_request_id``: return ``(data, request_id)``."""
-        data, request_id = await self._transport.request(
+        """A signed call without argument checks, returning ``data`` (typed resources go
+        through ``Endpoint.call``; ``check_business=False`` returns a 1688 ``success: false``
+        instead of raising)."""
+        data, _ = await self._transport.request(
             method, path, f"{method} {path}", None if json is None else encode_json(json),
             params, idempotent, self._options, check_business,
         )
-        return (data, request_id) if with_request_id else data
+        return data
 
     def _check_loop(self) -> None:
         """A client belongs to the event loop it first ran in (``WrongEventLoopError``)."""
