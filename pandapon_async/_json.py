@@ -45,6 +45,7 @@ def _number_context(byte: int) -> int:
 
 _NUMBER_RUNS = bytes(_number_context(byte) for byte in range(256))
 _WIDE_RUNS = (b"0" * 20, b"-" + b"0" * 19)
+_WIDE, _WIDE_NEGATIVE = _WIDE_RUNS
 
 
 def _may_hold_wide_integer(runs: bytes) -> bool:
@@ -73,7 +74,9 @@ def _fast_loads(body: bytes | str) -> Any:
     if body.__class__ is not bytes:  # text (not the transport's case) or a bytes-like
         return _std_loads(body)
     assert isinstance(body, bytes)
-    if _may_hold_wide_integer(body.translate(_NUMBER_RUNS)):
+    runs = body.translate(_NUMBER_RUNS)
+    # Most bodies hold no run of digits that long at all: two substring tests decide.
+    if (_WIDE in runs or _WIDE_NEGATIVE in runs) and _may_hold_wide_integer(runs):
         return _std_loads(body)
     try:
         return _orjson_loads(body)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import importlib
 import os
 import time
 from collections.abc import Callable, Mapping
-from typing import Final, Literal, Protocol, runtime_checkable
+from typing import Any, Final, Literal, Protocol, runtime_checkable
 
 import attrs
 
@@ -41,7 +42,13 @@ HEADER_USER_ID = "user-id"
 HEADER_SIGNATURE = "signature"
 
 _urandom = os.urandom
-_md5 = hashlib.md5
+try:
+    # CPython's own MD5 (the same digest): for a 70-byte input it is about twice as fast as
+    # OpenSSL 3's, which looks the algorithm up on every construction. Some builds leave the
+    # built-in hashes out; hashlib's is the same function then.
+    _md5: Callable[..., Any] = importlib.import_module("_md5").md5
+except ImportError:  # pragma: no cover - CPython built without its own hash modules
+    _md5 = hashlib.md5
 
 
 def compute_signature(access_key: str, timestamp: str | int, nonce: str, access_secret: str) -> str:
@@ -58,9 +65,30 @@ def compute_callback_signature(body: bytes, access_secret: str) -> str:
 def make_nonce() -> str:
     """A fresh random 32-character nonce of letters and digits (lower-case hex).
 
-    ``os.urandom`` directly: what ``secrets.token_hex`` returns, without its two extra calls
-    on every attempt (the same kernel source, the same format)."""
-    return _urandom(NONCE_LENGTH // 2).hex()
+    From the kernel's random source (``os.urandom``, as ``secrets.token_hex``), read for
+    :data:`NONCES_PER_READ` nonces at a time: one ``getrandom`` system call per nonce was a
+    microsecond of every attempt. Each nonce is handed out once (``list.pop`` is atomic, so
+    threads never share one), and a forked child drops what its parent read, so two
+    processes never send the same nonce (the platform would refuse the second as a replay).
+    """
+    try:
+        return _nonces.pop()
+    except IndexError:
+        return _read_nonces()
+
+
+def _read_nonces() -> str:
+    text = _urandom(NONCES_PER_READ * NONCE_LENGTH // 2).hex()
+    nonces = [text[start:start + NONCE_LENGTH]
+              for start in range(NONCE_LENGTH, len(text), NONCE_LENGTH)]
+    _nonces.extend(nonces)
+    return text[:NONCE_LENGTH]
+
+
+NONCES_PER_READ = 128
+_nonces: list[str] = []
+if hasattr(os, "register_at_fork"):  # not on Windows, which has no fork
+    os.register_at_fork(after_in_child=_nonces.clear)
 
 
 def make_timestamp(unit: TimestampUnit = "s", clock: Callable[[], float] = time.time) -> str:

@@ -127,6 +127,9 @@ class Transport:
         # sees the request (RequestSigner) goes through sign_attempt. Decided once.
         self._signs_requests = getattr(signer, "sign_request", None) is not None
         self._limiter = rate_limiter
+        # A limiter of ours that can pass a caller without a coroutine (no rate configured,
+        # no 429 yet) says so here; any other limiter is always awaited.
+        self._acquire_now: Callable[[], bool] | None = getattr(rate_limiter, "_acquire_now", None)
         self._concurrency = ConcurrencyCap(max_concurrency)
         self._max_concurrency = max_concurrency
         self._session = session
@@ -219,11 +222,12 @@ class Transport:
         :class:`UnexpectedResponseError`, timeout, dropped connection) is raised as
         :class:`OutcomeUnknownError` caused by the specific error.
         """
-        if self._loop is not _get_running_loop():
+        loop = _get_running_loop()
+        if self._loop is not loop:
             self.check_loop()
         if self._closed:
             raise ClientClosedError(f"{endpoint}: this PandaPonClient is closed")
-        task = _current_task()
+        task = _current_task(loop)
         assert task is not None
         query = None if params is None else {k: _query_value(v) for k, v in params.items()
                                               if v is not None}
@@ -248,7 +252,9 @@ class Transport:
                     try:
                         if call is not None:  # [telemetry hook]
                             call.attempt_started(attempt)
-                        await self._limiter.acquire()
+                        acquire_now = self._acquire_now
+                        if acquire_now is None or not acquire_now():
+                            await self._limiter.acquire()
                         if call is not None:  # [telemetry hook]
                             call.limiter_passed()
                         sent = True

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import threading
 
 import pytest
 
@@ -62,6 +64,45 @@ def test_nonces_are_32_alphanumerics_and_unique() -> None:
     nonces = {make_nonce() for _ in range(1000)}
     assert len(nonces) == 1000
     assert all(re.fullmatch(r"[A-Za-z0-9]{32}", n) for n in nonces)
+
+
+def test_nonces_stay_unique_across_reads_and_threads() -> None:
+    # Rule 3 (each attempt signed afresh): a nonce sent twice is refused as a replay.
+    # Nonces are read from the kernel in batches; more than one batch here, from 8 threads.
+    seen: list[list[str]] = []
+
+    def draw() -> None:
+        seen.append([make_nonce() for _ in range(300)])
+
+    threads = [threading.Thread(target=draw) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    nonces = [nonce for batch in seen for nonce in batch]
+    assert len(nonces) == 2400
+    assert len(set(nonces)) == 2400
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork exists only on POSIX systems")
+def test_a_forked_worker_never_reuses_its_parents_nonces() -> None:
+    # Rule 3: pipelines fork workers; a child must not send the nonces its parent already
+    # read from the kernel (both would sign with them, and the second would be a replay).
+    make_nonce()  # the parent now holds nonces read but not yet sent
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: its next nonces, to the parent, then leave at once
+        os.close(read_end)
+        os.write(write_end, "".join(make_nonce() for _ in range(10)).encode())
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        text = pipe.read().decode()
+    os.waitpid(pid, 0)
+    child = {text[start:start + 32] for start in range(0, len(text), 32)}
+    parent = {make_nonce() for _ in range(200)}
+    assert len(child) == 10
+    assert not child & parent
 
 
 def test_unknown_timestamp_unit_is_refused() -> None:

@@ -46,9 +46,16 @@ class UnlimitedRateLimiter(AdaptiveLimiter):
     def rate(self) -> float:
         return math.inf
 
-    async def acquire(self) -> None:
+    def _acquire_now(self) -> bool:
+        """What :meth:`acquire` does when it need not wait (True), without a coroutine: the
+        transport's fast path. False: call :meth:`acquire`."""
         if self._quiet:
             self._record_sent(self._clock())
+            return True
+        return False
+
+    async def acquire(self) -> None:
+        if self._acquire_now():
             return
         if not self._control.engaged:
             while (wait := self._paused_until - self._clock()) > 0:
