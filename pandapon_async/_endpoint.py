@@ -18,7 +18,8 @@ import attrs
 from . import _json
 from ._decode_path import describe_type, locate_failure
 from .errors import OutcomeUnknownError, ResponseDecodeError
-from .models._base import Request, converter, structure_bool, validate_request
+from .models._base import Request, converter, structure_bool
+from .models._checks import request_encoder
 from .models._decoders import lazy_structure_hook
 
 if TYPE_CHECKING:
@@ -40,8 +41,8 @@ Status = Literal["stable", "deprecated", "in_development", "unverified"]
 _PATH_PARAM = re.compile(r"\{(\w+)\}")
 # Structure hooks by response type, looked up once instead of dispatched on every call.
 _STRUCTURE_HOOKS: dict[Any, Any] = {}
-# Unstructure hooks by request class, likewise.
-_UNSTRUCTURE_HOOKS: dict[type, Any] = {}
+# Per request class: its check and then its unstructure hook, in one generated function.
+_ENCODERS: dict[type, Any] = {}
 
 
 @attrs.frozen
@@ -103,12 +104,12 @@ class Endpoint(Generic[ResponseT]):
             raise ValueError(
                 f"{self.key} expects a {request_type.__name__}, got {type(request).__name__}"
             )
-        validate_request(request)
         cls = request.__class__
-        unstructure = _UNSTRUCTURE_HOOKS.get(cls)
-        if unstructure is None:
-            unstructure = _UNSTRUCTURE_HOOKS[cls] = converter.get_unstructure_hook(cls)
-        wire: dict[str, Any] = unstructure(request)
+        encode = _ENCODERS.get(cls)
+        if encode is None:
+            encode = _ENCODERS[cls] = request_encoder(cls, converter.get_unstructure_hook(cls))
+        # ValueError naming the first bad field, nothing sent.
+        wire: dict[str, Any] = encode(request)
         path = self.path
         for name in self.path_params:
             value = wire.pop(name, None)

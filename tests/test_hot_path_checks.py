@@ -11,13 +11,15 @@ from __future__ import annotations
 from typing import Any
 
 import attrs
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import pandapon_async.resources  # noqa: F401  (declares every endpoint)
 from pandapon_async._endpoint import ENDPOINTS
 from pandapon_async.models import LIMITS
-from pandapon_async.models._checks import _validate, validate_request
+from pandapon_async.models._base import converter
+from pandapon_async.models._checks import _validate, request_encoder, validate_request
 
 REQUEST_CLASSES = sorted(
     {declared.request for declared in ENDPOINTS.values() if declared.request is not None},
@@ -36,6 +38,7 @@ SCALARS: list[Any] = [
 LISTS: list[Any] = [
     [], ["1"], ["1", "2"], ["1", "1"], ["01"], ["0"], ["a"], [""], [1], [1, 2], [1, 1],
     ("1", "2"), IdList(["1"]), [str(n) for n in range(1, 102)], [None], ["1", 2],
+    [{"a": 1}], [["1"]], ["1", {"a": 1}],
 ]
 # Mostly values that pass a typical rule, so that later fields are reached too.
 LIKELY_VALID: list[Any] = ["12", "1688", 5, ["1", "2"], [1, 2], None]
@@ -62,7 +65,20 @@ def full_rules(obj: Any) -> None:
 def test_the_validator_raises_what_the_full_rules_raise(cls: type, data: st.DataObject) -> None:
     names = [attribute.name for attribute in attrs.fields(cls)]
     obj = cls(**{name: data.draw(VALUES, label=name) for name in names})
-    assert outcome(validate_request, obj) == outcome(full_rules, obj)
+    expected = outcome(full_rules, obj)
+    assert outcome(validate_request, obj) == expected
+    # What a typed call runs: the same check, then the class's own unstructure function.
+    encoder = request_encoder(cls, converter.get_unstructure_hook(cls))
+    assert outcome(encoder, obj) == expected
+    if expected is None:
+        assert encoder(obj) == converter.unstructure(obj)
+
+
+def test_an_unhashable_id_is_a_value_error_naming_the_item() -> None:
+    from pandapon_async.models.alibaba import BatchPayRequest
+
+    with pytest.raises(ValueError, match=r"order_ids\[1\] must be a str, got dict"):
+        validate_request(BatchPayRequest(order_ids=["1", {"a": 1}]))  # type: ignore[list-item]
 
 
 def test_valid_requests_pass_and_a_changed_limit_is_read_at_each_call() -> None:

@@ -12,6 +12,7 @@ from typing import Any, Final, Literal, get_args, get_origin
 
 import attrs
 
+from ._field_plans import compile_generated
 from ._fields import (
     _BLANK_OK,
     _DIGITS,
@@ -30,7 +31,7 @@ from ._fields import (
 )
 from ._limits import LIMITS
 
-__all__ = ["validate_request"]
+__all__ = ["RequestCheck", "request_check", "request_encoder", "validate_request"]
 
 _TYPE_NAMES: Final[dict[Any, str]] = {
     str: "a str",
@@ -258,18 +259,19 @@ def _check_field(field_check: _FieldCheck, value: Any, path: str) -> None:
         field_check.check_metadata(value, path)
 
 
-# --- the per-class validator every call runs ---------------------------------------------------
+# --- the per-class check every call runs -------------------------------------------------------
 #
-# Each field of the commonest kinds (a string, an int, a list of string or int ids) gets a
-# closure that accepts a valid value with a few constant tests; anything it does not accept
-# at once, valid or not, goes through _check_field, which raises exactly the error the full
-# rule raises. Fields are checked in declared order, so the first bad field is still the one
-# named. Other kinds (nested requests, enums, JSON text, mappings) take _check_field directly.
+# One function per request class, generated once: for each field of the commonest kinds (a
+# string, an int, a list of string or int ids) a few constant tests inline that accept a valid
+# value; anything they do not accept at once, valid or not, goes to _check_field, which raises
+# exactly the error the full rule raises. Fields are checked in declared order, so the first
+# bad field is still the one named. Other kinds (nested requests, enums, JSON text, mappings)
+# take _check_field directly. Bounds named after a LIMITS entry are read at each call.
 
-_FieldValidator = Callable[[Any], None]
+RequestCheck = Callable[[Any], None]
 
 
-def _full_check(field_check: _FieldCheck) -> _FieldValidator:
+def _full_check(field_check: _FieldCheck) -> RequestCheck:
     path = field_check.name
 
     def check(value: Any) -> None:
@@ -278,122 +280,141 @@ def _full_check(field_check: _FieldCheck) -> _FieldValidator:
     return check
 
 
-def _id_text_ok(digits: bool, wire_int: bool) -> Callable[[str], bool] | None:
-    """A test that a string passes the ``digits``/``wire="int"`` rules (None: no rule)."""
-    if wire_int:
-        # ASCII digits, and no leading zero (it would go out as another number).
-        return lambda text: (text.isascii() and text.isdigit()
-                             and (len(text) == 1 or text[0] != "0"))
-    if digits:
-        return lambda text: text.isascii() and text.isdigit()
-    return None
+def _text_test(value: str, digits: bool, wire_int: bool, not_blank: bool) -> str:
+    """A Python expression true when the string ``value`` passes the field's quick rules."""
+    tests = []
+    if not_blank:
+        tests.append(f"{value}.strip()")
+    if digits or wire_int:
+        tests.append(f"{value}.isascii() and {value}.isdigit()")
+    if wire_int:  # no leading zero: it would go out as another number
+        tests.append(f"(len({value}) == 1 or {value}[0] != '0')")
+    return " and ".join(tests)
 
 
-def _field_validator(field_check: _FieldCheck, attribute: attrs.Attribute[Any], tp: Any
-                     ) -> _FieldValidator:
-    full = _full_check(field_check)
+def _bound(bound: int | str | None, namespace: dict[str, Any], name: str) -> str | None:
+    """The expression for a bound: a constant, or the LIMITS entry read at each call."""
+    if bound is None:
+        return None
+    if isinstance(bound, str):
+        if not bound.isidentifier():
+            raise ValueError(f"LIMITS entry {bound!r} is not a name")
+        return f"_LIMITS.{bound}"
+    namespace[name] = bound
+    return name
+
+
+def _field_lines(index: int, field_check: _FieldCheck, attribute: attrs.Attribute[Any],
+                 tp: Any, namespace: dict[str, Any]) -> list[str]:
+    full = f"_full{index}"
+    namespace[full] = _full_check(field_check)
+    whole = [f"    {full}(obj.{attribute.name})"]
     if field_check.json_text:
-        return full
+        return whole
     metadata = attribute.metadata
     rules = {key for key in _CHECKED_METADATA if key in metadata}
     wire_int = metadata.get(_WIRE_KIND) == "int"
     rules.discard(_WIRE_KIND)  # "str" sends str(value): nothing to check; "int": wire_int
-    optional = not field_check.required
     plain = [a for a in get_args(tp) if a is not _NONE_TYPE and not _is_missing_arg(a)] \
         if _is_union(tp) else [tp]
     if len(plain) != 1:
-        return full
+        return whole
     (kind,) = plain
+    # What is not the expected class: None passes an optional field, the rest goes to the
+    # full rule (which says "is required", or names the wrong type).
+    otherwise = (f"    elif v is not None: {full}(v)" if not field_check.required
+                 else f"    else: {full}(v)")
+    head = f"    v = obj.{attribute.name}"
 
     if kind is str and rules <= {_DIGITS}:
-        text_ok = _id_text_ok(_DIGITS in rules, wire_int)
-        not_blank = field_check.not_blank
-
-        def check_str(value: Any) -> None:
-            if value.__class__ is str:
-                if (not not_blank or value.strip()) and (text_ok is None or text_ok(value)):
-                    return
-            elif value is None and optional:
-                return
-            full(value)
-
-        return check_str
+        test = _text_test("v", _DIGITS in rules, wire_int, field_check.not_blank)
+        return [head, "    if v.__class__ is str:",
+                f"        if not ({test}): {full}(v)" if test else "        pass",
+                otherwise]
 
     if kind is int and rules <= {_RANGE}:
         value_range = metadata.get(_RANGE)
-
-        def check_int(value: Any) -> None:
-            if value.__class__ is int:
-                if value_range is None:
-                    return
-                high = _limit(value_range[1])
-                if value_range[0] <= value and (high is None or value <= high):
-                    return
-            elif value is None and optional:
-                return
-            full(value)
-
-        return check_int
+        lines = [head, "    if v.__class__ is int:"]
+        if value_range is None:
+            lines.append("        pass")
+        else:
+            low = _bound(value_range[0], namespace, f"_low{index}")
+            high = _bound(value_range[1], namespace, f"_high{index}")
+            test = " and ".join(t for t in (
+                f"{low} <= v" if low is not None else None,
+                f"((h := {high}) is None or v <= h)" if high is not None else None,
+            ) if t is not None)
+            lines.append(f"        if not ({test}): {full}(v)" if test else "        pass")
+        return [*lines, otherwise]
 
     if get_origin(kind) in (list, Sequence, typing.Sequence) and not rules & {_RANGE}:
         (item_type,) = get_args(kind) or (Any,)
         if item_type not in _EXACT_CLASSES:
-            return full
-        min_items: int = metadata.get(_MIN_ITEMS) or 0
-        max_bound = metadata.get(_MAX_ITEMS)
-        unique = bool(metadata.get(_UNIQUE))
+            return whole
         # Only string items carry the digits/wire="int" rules (an int item cannot be "digits").
         if item_type is int and _DIGITS in rules:
-            return full
-        item_ok = _id_text_ok(_DIGITS in rules, wire_int) if item_type is str else None
+            return whole
+        namespace[f"_item{index}"] = item_type
+        item_test = (_text_test("x", _DIGITS in rules, wire_int, False)
+                     if item_type is str else "")
+        min_items: int = metadata.get(_MIN_ITEMS) or 0
+        high = _bound(metadata.get(_MAX_ITEMS), namespace, f"_high{index}")
+        count_tests = [t for t in (
+            f"n >= {min_items}" if min_items else None,
+            f"((h := {high}) is None or n <= h)" if high is not None else None,
+            # after the item tests: every item is then a str or int, so hashable
+            "len(set(v)) == n" if metadata.get(_UNIQUE) else None,
+        ) if t is not None]
+        bad_item = f"x.__class__ is not _item{index}" + (
+            f" or not ({item_test})" if item_test else "")
+        lines = [head, "    if v.__class__ is list or v.__class__ is tuple:",
+                 "        for x in v:",
+                 f"            if {bad_item}:",
+                 f"                {full}(v)",
+                 "                break"]
+        if count_tests:
+            lines += ["        else:",
+                      "            n = len(v)",
+                      f"            if not ({' and '.join(count_tests)}): {full}(v)"]
+        return [*lines, otherwise]
 
-        def check_list(value: Any) -> None:
-            if value.__class__ is list or value.__class__ is tuple:
-                count = len(value)
-                if (count >= min_items
-                        and ((max_items := _limit(max_bound)) is None or count <= max_items)
-                        and (not unique or len(set(value)) == count)):
-                    for item in value:
-                        if item.__class__ is not item_type or (
-                                item_ok is not None and not item_ok(item)):
-                            break
-                    else:
-                        return
-            elif value is None and optional:
-                return
-            full(value)
-
-        return check_list
-
-    return full
-
-
-@attrs.frozen
-class _RequestValidator:
-    """Every field's check, in declared order, then the class's cross-field rule."""
-
-    fields: tuple[tuple[str, _FieldValidator], ...]
-    check_fields: bool
-
-    def __call__(self, obj: Any) -> None:
-        for name, check in self.fields:
-            check(getattr(obj, name))
-        if self.check_fields:
-            obj.check_fields()
+    return whole
 
 
-_VALIDATORS: dict[type, _RequestValidator] = {}
-
-
-def _validator(cls: type) -> _RequestValidator:
+def _generate(cls: type, encode: Callable[[Any], Any] | None) -> Any:
     hints = _resolved_hints(cls)
-    return _RequestValidator(
-        fields=tuple(
-            (field_check.name, _field_validator(field_check, attribute, hints[attribute.name]))
-            for field_check, attribute in zip(_plan(cls), attrs.fields(cls), strict=True)
-        ),
-        check_fields=getattr(cls, "check_fields", None) is not None,
-    )
+    namespace: dict[str, Any] = {"_LIMITS": LIMITS, "_encode": encode}
+    name = f"{'check' if encode is None else 'encode'}_{cls.__name__}"
+    lines = [f"def {name}(obj):"]
+    for index, (field_check, attribute) in enumerate(
+            zip(_plan(cls), attrs.fields(cls), strict=True)):
+        lines += _field_lines(index, field_check, attribute, hints[attribute.name], namespace)
+    if getattr(cls, "check_fields", None) is not None:
+        lines.append("    obj.check_fields()")
+    lines.append("    return None" if encode is None else "    return _encode(obj)")
+    return compile_generated(name, lines, namespace)
+
+
+_CHECKS: dict[type, RequestCheck] = {}
+
+
+def request_check(cls: type) -> RequestCheck:
+    """The check of request class ``cls``, generated on first use."""
+    check = _CHECKS.get(cls)
+    if check is None:
+        if not _is_request(cls):
+            raise ValueError(f"expected a request model, got {cls.__name__}")
+        check = _CHECKS[cls] = _generate(cls, None)
+    return check
+
+
+def request_encoder(cls: type, encode: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``request_check(cls)`` and then ``encode`` (the class's unstructure function), in one
+    generated function: what every typed call runs on its request."""
+    if not _is_request(cls):
+        raise ValueError(f"expected a request model, got {cls.__name__}")
+    encoder: Callable[[Any], Any] = _generate(cls, encode)
+    return encoder
 
 
 _HINTS_CACHE: dict[type, dict[str, Any]] = {}
@@ -411,9 +432,7 @@ def _resolved_hints(cls: type) -> dict[str, Any]:
 def validate_request(obj: Request) -> None:
     """Check a request before it is sent: ``ValueError`` naming the first bad field, then the
     rules that span fields or depend on the endpoint (``check_fields``: an address's parts)."""
-    validator = _VALIDATORS.get(obj.__class__)
-    if validator is None:
-        if not _is_request(type(obj)):
-            raise ValueError(f"expected a request model, got {type(obj).__name__}")
-        validator = _VALIDATORS[obj.__class__] = _validator(obj.__class__)
-    validator(obj)
+    check = _CHECKS.get(obj.__class__)
+    if check is None:
+        check = request_check(obj.__class__)
+    check(obj)
