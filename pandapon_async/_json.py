@@ -75,8 +75,9 @@ def _fast_loads(body: bytes | str) -> Any:
         return _std_loads(body)
     assert isinstance(body, bytes)
     runs = body.translate(_NUMBER_RUNS)
-    # Most bodies hold no run of digits that long at all: two substring tests decide.
-    if (_WIDE in runs or _WIDE_NEGATIVE in runs) and _may_hold_wide_integer(runs):
+    # Most bodies hold no run of digits that long at all: two searches decide (``find``, not
+    # ``in``: bytes.__contains__ first tries its operand as an int and clears the TypeError).
+    if (runs.find(_WIDE) >= 0 or runs.find(_WIDE_NEGATIVE) >= 0) and _may_hold_wide_integer(runs):
         return _std_loads(body)
     try:
         return _orjson_loads(body)
