@@ -23,10 +23,15 @@ import argparse
 import asyncio
 import gc
 import json
+import os
 import statistics
 import sys
 import time
-from typing import Any, ClassVar
+from typing import Any
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from _stub_session import StubSession
 
 from pandapon_async import Credentials, PandaPonClient
 
@@ -35,32 +40,6 @@ PAYLOAD = {"webSite": "1688", "orderId": "2059624776425880794"}
 BODY = json.dumps({"requestId": "4a1f", "code": 200, "msg": "success",
                    "data": {"success": True, "orderId": "2059624776425880794"}}).encode()
 CREDENTIALS = Credentials("bench-access-key", "bench-access-secret", "10001")
-
-
-class _Response:
-    status = 200
-    headers: ClassVar[dict[str, str]] = {"Content-Type": "application/json"}
-
-    async def read(self) -> bytes:
-        return BODY
-
-    async def __aenter__(self) -> _Response:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        return None
-
-
-class StubSession:
-    """Just enough of ``aiohttp.ClientSession`` for the transport: an instant answer."""
-
-    closed = False
-
-    def request(self, *args: Any, **kwargs: Any) -> _Response:
-        return _Response()
-
-    async def close(self) -> None:
-        return None
 
 
 def sdk_providers() -> tuple[Any, Any]:
@@ -95,12 +74,12 @@ async def measure(calls: int, rounds: int) -> dict[str, list[float]]:
     tracer_provider, meter_provider = sdk_providers()
     common: dict[str, Any] = {"base_url": "http://127.0.0.1:1", "rate_limit": None}
     clients = {
-        "off": PandaPonClient(CREDENTIALS, session=StubSession(),  # type: ignore[arg-type]
+        "off": PandaPonClient(CREDENTIALS, session=StubSession(BODY),  # type: ignore[arg-type]
                               telemetry=False, **common),
-        "on (API only)": PandaPonClient(CREDENTIALS, session=StubSession(),  # type: ignore[arg-type]
+        "on (API only)": PandaPonClient(CREDENTIALS, session=StubSession(BODY),  # type: ignore[arg-type]
                                         tracer_provider=NoOpTracerProvider(),
                                         meter_provider=NoOpMeterProvider(), **common),
-        "on (SDK)": PandaPonClient(CREDENTIALS, session=StubSession(),  # type: ignore[arg-type]
+        "on (SDK)": PandaPonClient(CREDENTIALS, session=StubSession(BODY),  # type: ignore[arg-type]
                                    tracer_provider=tracer_provider,
                                    meter_provider=meter_provider, **common),
     }

@@ -35,6 +35,7 @@ QUICK_ARGS: dict[str, list[str]] = {
     "bench_decode": ["--seconds", "0.3"],
     "bench_inbox": ["--messages", "1000", "--rounds", "1"],
     "bench_telemetry": ["--calls", "3000", "--rounds", "3"],
+    "bench_client_work": ["--calls", "5000", "--rounds", "3"],
     "bench_adaptive": ["--quick", "--adaptive-only"],
     "bench_redis_limiter": ["--quick"],
     "bench_journal": ["--ids", "10000"],
