@@ -317,6 +317,42 @@ async def test_pay_exits_3_when_outcomes_stay_unknown(
     assert all(fake_pandapon.payment_count(order_id) == 1 for order_id in ids)
 
 
+@pytest.mark.parametrize(("grace", "reads"), [("0", 1), ("0.01", 2)])
+async def test_pay_resubmit_grace_sets_when_an_unpaid_order_is_read_again(
+    fake_pandapon: FakePandaPon, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str], grace: str, reads: int,
+) -> None:
+    """Rule 2: a payment whose answer was lost is reconciled by reading the order before it
+    is resent; --resubmit-grace reads an order that reads unpaid once more after that many
+    seconds (0: resend at once)."""
+    use_fake(monkeypatch, fake_pandapon)
+    (order_id,) = fake_pandapon.create_alibaba_orders(1)
+    fake_pandapon.faults.script(PAY_PATH, "drop", 1)  # dropped before it was processed
+
+    code = await run("pay", str(write_ids(tmp_path / "ids.txt", [order_id])), "--rate", "none",
+                     "--resubmit-grace", grace, "--progress", "none")
+
+    assert code == EXIT_OK, capsys.readouterr().err
+    assert len([r for r in fake_pandapon.requests if r.path == DETAIL_PATH]) == reads
+    assert len([r for r in fake_pandapon.requests if r.path == PAY_PATH]) == 2
+    assert fake_pandapon.payment_count(order_id) == 1
+
+
+@pytest.mark.parametrize("grace", ["-1", "601", "soon"])
+async def test_pay_refuses_a_resubmit_grace_out_of_range(
+    fake_pandapon: FakePandaPon, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str], grace: str,
+) -> None:
+    use_fake(monkeypatch, fake_pandapon)
+
+    code = await run("pay", str(write_ids(tmp_path / "ids.txt", ["12345"])),
+                     "--resubmit-grace", grace)
+
+    assert code == EXIT_USAGE
+    assert "--resubmit-grace: expected seconds from 0 to 600" in capsys.readouterr().err
+    assert not fake_pandapon.requests
+
+
 async def test_pay_rejects_a_malformed_id_before_sending_anything(
     fake_pandapon: FakePandaPon, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
     capsys: pytest.CaptureFixture[str],

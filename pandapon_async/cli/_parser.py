@@ -10,6 +10,7 @@ from typing import Any, NoReturn, TypeVar
 from .. import __version__
 from .._client import DEFAULT_BASE_URL
 from .._credentials import ENV_ACCESS_KEY, ENV_ACCESS_SECRET, ENV_USER_ID
+from ..bulk._common import DEFAULT_RESUBMIT_GRACE
 from ._config import ENV_BASE_URL, ENV_JOURNAL, ENV_REDIS_URL
 from ._exit_codes import EXIT_USAGE
 from ._observe import LOG_LEVELS
@@ -48,6 +49,7 @@ _positive_int = _checked(int, lambda value: value >= 1, "a positive integer")
 _positive_float = _checked(float, lambda value: value > 0 and value != float("inf"),
                            "a positive number")
 _fraction = _checked(float, lambda value: 0 <= value <= 1, "a number in [0, 1]")
+_grace = _checked(float, lambda value: 0 <= value <= 600, "seconds from 0 to 600")
 
 
 def _rate(text: str) -> float | None:
@@ -198,6 +200,12 @@ def build_parser(handlers: Mapping[str, Handler]) -> argparse.ArgumentParser:
     _add_pacing(pay, chunk_size=50, concurrency=4, rate=10.0)
     pay.add_argument("--burst", type=_positive_int, default=1, metavar="N",
                      help="requests allowed at once by the rate limiter (default 1)")
+    pay.add_argument("--resubmit-grace", type=_grace, default=DEFAULT_RESUBMIT_GRACE,
+                     metavar="SECONDS",
+                     help="before resending an order whose payment may not have arrived and "
+                          "that reads unpaid, read it again after this many seconds (a "
+                          "stalled request may still land; 0: resend at once; default "
+                          f"{DEFAULT_RESUBMIT_GRACE:g})")
     pay.add_argument("--report-json", metavar="FILE",
                      help="write the report as JSON to FILE ('-' for stdout)")
     pay.add_argument("--trace", action="store_true",

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 
 from .._client import PandaPonClient
 from ..bulk import BulkPayReport
+from ..bulk._common import DEFAULT_RESUBMIT_GRACE
 from ._config import ENV_JOURNAL, make_client, redis_limiter
 from ._exit_codes import EXIT_USAGE, CLIError, report_exit_code
 from ._observe import print_chunk_timings, trace_chunks
@@ -46,7 +47,8 @@ async def run_pay(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
         with trace_chunks(args.trace) as chunk_timings:  # [telemetry hook] pay --trace
             async with client:
                 report = await submit_to_pay(client, order_ids, args.chunk_size,
-                                              args.concurrency, args.journal, display)
+                                              args.concurrency, args.journal, display,
+                                              args.resubmit_grace)
     finally:
         if limiter is not None:
             await limiter.aclose()
@@ -73,6 +75,7 @@ async def submit_to_pay(
     concurrency: int,
     journal: str | None,
     display: ProgressDisplay,
+    resubmit_grace: float = DEFAULT_RESUBMIT_GRACE,
 ) -> BulkPayReport:
     try:
         return await client.bulk.submit_to_pay(
@@ -81,6 +84,7 @@ async def submit_to_pay(
             concurrency=concurrency,
             journal=journal,
             on_progress=progress_callback(display),
+            resubmit_grace=resubmit_grace,
         )
     except ValueError as exc:  # a malformed order id, named in the message; nothing was sent
         display.discard()
