@@ -84,7 +84,6 @@ def test_nonces_stay_unique_across_reads_and_threads() -> None:
     assert len(set(nonces)) == 2400
 
 
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork exists only on POSIX systems")
 def test_a_forked_worker_never_reuses_its_parents_nonces() -> None:
     # Rule 3: pipelines fork workers; a child must not send the nonces its parent already
     # read from the kernel (both would sign with them, and the second would be a replay).
