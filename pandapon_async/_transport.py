@@ -28,7 +28,7 @@ from .errors import (
     UnexpectedResponseError,
     WrongEventLoopError,
 )
-from .limiters import RateLimiter, report_rate_limited
+from .limiters import RateLimiter, UnlimitedRateLimiter, report_rate_limited
 
 __all__ = [
     "CallOptions",
@@ -127,9 +127,14 @@ class Transport:
         # sees the request (RequestSigner) goes through sign_attempt. Decided once.
         self._signs_requests = getattr(signer, "sign_request", None) is not None
         self._limiter = rate_limiter
-        # A limiter of ours that can pass a caller without a coroutine (no rate configured,
-        # no 429 yet) says so here; any other limiter is always awaited.
-        self._acquire_now: Callable[[], bool] | None = getattr(rate_limiter, "_acquire_now", None)
+        # The unlimited limiter can pass a caller without a coroutine (no 429 yet); any other
+        # limiter, a subclass with its own acquire() included, is always awaited.
+        self._acquire_now: Callable[[], bool] | None = (
+            rate_limiter._acquire_now
+            if isinstance(rate_limiter, UnlimitedRateLimiter)
+            and type(rate_limiter).acquire is UnlimitedRateLimiter.acquire
+            else None
+        )
         self._concurrency = ConcurrencyCap(max_concurrency)
         self._max_concurrency = max_concurrency
         self._session = session

@@ -200,3 +200,25 @@ async def test_the_cap_serves_waiters_in_order_and_passes_on_a_slot_its_waiter_c
     cap.give_back()
     assert cap.take_now()
     assert not cap.take_now()
+
+
+async def test_a_limiter_that_overrides_acquire_is_asked_for_every_call() -> None:
+    """The unlimited limiter lets calls through without a coroutine until a 429; a subclass
+    with its own ``acquire`` (one that logs or counts) is still awaited for every call."""
+    from pandapon_async.limiters import UnlimitedRateLimiter
+
+    class CountingLimiter(UnlimitedRateLimiter):
+        acquired = 0
+
+        async def acquire(self) -> None:
+            CountingLimiter.acquired += 1
+            await super().acquire()
+
+    async def handler(request: web.Request) -> web.Response:
+        return ok(PAID)
+
+    async with local_server(handler) as url, make_client(
+            url, rate_limiter=CountingLimiter()) as client:
+        for _ in range(3):
+            await client.alibaba.orders.batch_submit_to_pay([ORDER])
+    assert CountingLimiter.acquired == 3
