@@ -138,8 +138,15 @@ def _value_lines(plan: FieldPlan, index: int, namespace: dict[str, Any],
     if plan.kind == "decimal":
         return [f"    if True{null_stays}: v = _dec(v, None)"]
     if plan.kind == "list":
-        return ["    if v.__class__ is list: "
-                "v = [x if x.__class__ is str else _str(x, None) for x in v] if v else []",
+        # A list of ids: copied as it is when every item is a str (the common answer), with
+        # no comprehension (a function call of its own in Python 3.11) unless one is not.
+        return ["    if v.__class__ is list:",
+                "        for x in v:",
+                "            if x.__class__ is not str:",
+                "                v = [x if x.__class__ is str else _str(x, None) for x in v]",
+                "                break",
+                "        else:",
+                "            v = v[:]",
                 f"    else: v = {call}"]
     if plan.kind in ("model", "model_list"):
         item = f"_m{index}"
