@@ -10,7 +10,9 @@ process, with the modes alternating round by round. Modes:
   (the API installed, no SDK configured);
 - ``on (SDK)``: an SDK tracer provider batching spans to an exporter that drops them, and an
   SDK meter provider aggregating every instrument: the full cost of building the spans and
-  recording the metrics, not of shipping them.
+  recording the metrics, not of shipping them;
+- ``on (sampled out)``: the SDK with a sampler that drops every trace (``ALWAYS_OFF``) and the
+  same meter provider: no span is recorded (so none is started), every metric is.
 
 Against a real platform a call takes tens to hundreds of milliseconds and the client's rate
 limit (10 requests/s by default) binds long before its CPU does; the figure matters for
@@ -69,6 +71,8 @@ async def per_call(client: PandaPonClient, calls: int) -> float:
 
 async def measure(calls: int, rounds: int) -> dict[str, list[float]]:
     from opentelemetry.metrics import NoOpMeterProvider
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.sampling import ALWAYS_OFF
     from opentelemetry.trace import NoOpTracerProvider
 
     tracer_provider, meter_provider = sdk_providers()
@@ -82,6 +86,10 @@ async def measure(calls: int, rounds: int) -> dict[str, list[float]]:
         "on (SDK)": PandaPonClient(CREDENTIALS, session=StubSession(BODY),  # type: ignore[arg-type]
                                    tracer_provider=tracer_provider,
                                    meter_provider=meter_provider, **common),
+        "on (sampled out)": PandaPonClient(
+            CREDENTIALS, session=StubSession(BODY),  # type: ignore[arg-type]
+            tracer_provider=TracerProvider(sampler=ALWAYS_OFF), meter_provider=meter_provider,
+            **common),
     }
     results: dict[str, list[float]] = {name: [] for name in clients}
     for client in clients.values():  # warm up caches
@@ -104,13 +112,13 @@ def main() -> int:
     off = statistics.median(results["off"])
     print(f"bench_telemetry: Python {sys.version.split()[0]}; {args.rounds} rounds x "
           f"{args.calls:,} calls per mode, stub session (no network)\n")
-    header = f"{'mode':<15} {'us/call':>8} {'min..max':>15} {'over off':>9}"
+    header = f"{'mode':<17} {'us/call':>8} {'min..max':>15} {'over off':>9}"
     print(header)
     print("-" * len(header))
     for name, values in results.items():
         median = statistics.median(values)
         spread = f"{min(values):.1f}..{max(values):.1f}"
-        print(f"{name:<15} {median:>8.1f} {spread:>15} {median - off:>+8.1f}")
+        print(f"{name:<17} {median:>8.1f} {spread:>15} {median - off:>+8.1f}")
     return 0
 
 

@@ -172,6 +172,42 @@ async def test_retries_are_events_with_a_reason_and_a_span_per_attempt(
     assert sum(point.count for point in otel.points("http.client.request.duration")) == 3
 
 
+async def test_a_trace_the_sampler_drops_still_records_every_metric(
+    fake_pandapon: FakePandaPon, otel: Otel
+) -> None:
+    """A call nobody records (a sampler that drops the trace, or the API without an SDK)
+    starts no span at all, and its metrics are what a recorded call gives: one request
+    duration per attempt, the retries by reason (rule 3: each attempt sent afresh), the
+    limiter waits."""
+    from opentelemetry.sdk.trace.sampling import ALWAYS_OFF
+
+    exporter = InMemorySpanExporter()
+    dropping = TracerProvider(sampler=ALWAYS_OFF)
+    dropping.add_span_processor(SimpleSpanProcessor(exporter))
+    [order_id] = fake_pandapon.create_alibaba_orders(1)
+    fake_pandapon.faults.script(DETAIL_PATH, "error", count=2, status=503)
+    async with PandaPonClient(
+        fake_pandapon.credentials, base_url=fake_pandapon.url, rate_limit=None,
+        retry_backoff=0.0, tracer_provider=dropping, meter_provider=otel.meter_provider,
+    ) as client:
+        raw = await with_raw_response(client.alibaba.orders.get_detail(order_id))
+        with pytest.raises(NotFoundError):
+            await client.alibaba.orders.get_detail("2059624776425880794")
+    dropping.shutdown()
+
+    assert raw.attempts == 3 and raw.http_status == 200
+    assert exporter.get_finished_spans() == ()
+    durations = otel.points("http.client.request.duration")
+    by_status = {point.attributes.get("http.response.status_code"): point.count
+                 for point in durations}
+    assert by_status == {503: 2, 200: 1, 404: 1}
+    [retried] = otel.points("pandapon.client.retries")
+    assert retried.value == 2
+    assert retried.attributes["pandapon.retry.reason"] == "server_error"
+    [waits] = otel.points("pandapon.client.limiter.wait")
+    assert waits.count == 4
+
+
 async def test_an_unanswered_payment_is_one_attempt_with_an_unknown_outcome(
     fake_pandapon: FakePandaPon, client: PandaPonClient, otel: Otel
 ) -> None:

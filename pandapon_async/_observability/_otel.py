@@ -22,7 +22,7 @@ from opentelemetry.trace import Span, SpanKind, StatusCode
 from .. import __version__
 from ..bulk import Outcome, OutcomeStream
 from ..callbacks._inbox import InboxStatus
-from ._otel_calls import CallSpans, error_type
+from ._otel_calls import CallShape, CallSpans, call_shape, error_type
 
 __all__ = ["SCOPE", "OtelClientTelemetry", "OtelReceiverTelemetry"]
 
@@ -45,11 +45,18 @@ _REPORT_BUCKETS: Final = (
 _REPORT_EXTRAS: Final = ("duplicates", "from_journal", "reconciled", "resubmitted")
 
 
+# Call shapes kept per client: every declared path many times over; a client that calls
+# paths with ids in them (``/taobao/refund/cancel/123``) starts the set again when full.
+_SHAPES_KEPT: Final = 1024
+
+
 class OtelClientTelemetry:
     """One client's tracer, meter and instruments."""
 
     def __init__(self, *, tracer_provider: Any, meter_provider: Any, base_url: str) -> None:
         self.tracer = trace.get_tracer(SCOPE, _VERSION, tracer_provider)
+        # Span names and attribute sets by (method, path, idempotent), built once each.
+        self._shapes: dict[tuple[str, str, bool], CallShape] = {}
         meter = metrics.get_meter(SCOPE, _VERSION, meter_provider)
         parts = urlsplit(base_url)
         self.base_url = base_url
@@ -75,7 +82,13 @@ class OtelClientTelemetry:
         )
 
     def call_started(self, method: str, path: str, idempotent: bool) -> CallSpans:
-        return CallSpans(self, method, path, idempotent)
+        key = (method, path, idempotent)
+        shape = self._shapes.get(key)
+        if shape is None:
+            if len(self._shapes) >= _SHAPES_KEPT:  # paths with ids in them: start again
+                self._shapes.clear()
+            shape = self._shapes[key] = call_shape(self, method, path, idempotent)
+        return CallSpans(self, shape)
 
     @contextlib.contextmanager
     def bulk_run(

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
+import attrs
 from opentelemetry import trace
 from opentelemetry.trace import Span, SpanKind, StatusCode
 
@@ -22,7 +24,7 @@ from ._telemetry import outcome_of
 if TYPE_CHECKING:
     from ._otel import OtelClientTelemetry
 
-__all__ = ["CallSpans", "error_type"]
+__all__ = ["CallShape", "CallSpans", "call_shape", "error_type"]
 
 # A limiter wait shorter than this is not worth an event (it is still in the histogram).
 _WAIT_EVENT_THRESHOLD: Final = 0.0005
@@ -71,48 +73,72 @@ def _record_outcome(span: Span, error: BaseException | None) -> int | None:
     return status
 
 
+@attrs.frozen
+class CallShape:
+    """What every call of one method and path shares: its span name and attribute sets,
+    built once and never changed (a span or a record that adds to one copies it first)."""
+
+    name: str
+    attributes: Mapping[str, Any]
+    metric_attributes: Mapping[str, Any]
+    limiter_attributes: Mapping[str, Any]
+    attempt_attributes: Mapping[str, Any]
+
+
+def call_shape(telemetry: OtelClientTelemetry, method: str, path: str, idempotent: bool
+               ) -> CallShape:
+    declared = registered_endpoint(method, path)
+    attributes: dict[str, Any] = {
+        "http.request.method": method,
+        "server.address": telemetry.server_address,
+        "server.port": telemetry.server_port,
+        "pandapon.idempotent": idempotent,
+    }
+    if declared is not None:
+        attributes["url.template"] = declared.path
+        attributes["pandapon.endpoint"] = declared.name
+        name = f"{method} {declared.path}"
+    else:
+        name = method  # no template: the conventions say the method alone
+    # The path without the query: ids in a path are not secret, a query may be a body.
+    attempt_attributes = {**attributes, "url.full": telemetry.base_url + path}
+    return CallShape(
+        name=name,
+        attributes=attributes,
+        metric_attributes={key: value for key, value in attributes.items()
+                           if key != "pandapon.idempotent"},
+        # The limiter is client-wide: which endpoint waited is all that tells waits apart
+        # (and every attribute more costs the SDK time on each of these frequent records).
+        limiter_attributes=({"pandapon.endpoint": declared.name} if declared is not None
+                            else {"http.request.method": method}),
+        attempt_attributes=attempt_attributes,
+    )
+
+
 class CallSpans(AnswerSink):
     """Spans and measurements of one logical call; also the answer sink of its context."""
 
     __slots__ = (
         "_attempt", "_attempt_attributes", "_attempt_span", "_call_span", "_context",
-        "_limiter_attributes", "_metric_attributes", "_name", "_ok", "_outer", "_sent_at",
-        "_started", "_telemetry", "_token",
+        "_limiter_attributes", "_metric_attributes", "_name", "_ok", "_outer", "_recording",
+        "_sent_at", "_started", "_telemetry", "_token",
     )
 
-    def __init__(
-        self, telemetry: OtelClientTelemetry, method: str, path: str, idempotent: bool
-    ) -> None:
+    def __init__(self, telemetry: OtelClientTelemetry, shape: CallShape) -> None:
         self._telemetry = telemetry
-        declared = registered_endpoint(method, path)
-        attributes: dict[str, Any] = {
-            "http.request.method": method,
-            "server.address": telemetry.server_address,
-            "server.port": telemetry.server_port,
-            "pandapon.idempotent": idempotent,
-        }
-        if declared is not None:
-            attributes["url.template"] = declared.path
-            attributes["pandapon.endpoint"] = declared.name
-            self._name = f"{method} {declared.path}"
-        else:
-            self._name = method  # no template: the conventions say the method alone
-        self._metric_attributes = {
-            key: value for key, value in attributes.items() if key != "pandapon.idempotent"
-        }
-        # The limiter is client-wide: which endpoint waited is all that tells waits apart
-        # (and every attribute more costs the SDK time on each of these frequent records).
-        self._limiter_attributes = (
-            {"pandapon.endpoint": declared.name} if declared is not None
-            else {"http.request.method": method}
-        )
-        self._attempt_attributes = dict(attributes)
-        # The path without the query: ids in a path are not secret, a query may be a body.
-        self._attempt_attributes["url.full"] = telemetry.base_url + path
+        self._name = shape.name
+        self._metric_attributes = shape.metric_attributes
+        self._limiter_attributes = shape.limiter_attributes
+        self._attempt_attributes = shape.attempt_attributes
         self._call_span = telemetry.tracer.start_span(
-            self._name, kind=SpanKind.INTERNAL, attributes=attributes
+            self._name, kind=SpanKind.INTERNAL, attributes=shape.attributes
         )
-        self._context = trace.set_span_in_context(self._call_span)
+        # A call nobody records (the OpenTelemetry API without an SDK, or a trace the sampler
+        # dropped) starts no attempt spans, which would not be recorded either: its own
+        # non-recording span stands in for them. Its metrics are recorded all the same.
+        self._recording = self._call_span.is_recording()
+        self._context = (trace.set_span_in_context(self._call_span) if self._recording
+                         else None)
         self._attempt_span: Span | None = None
         self._attempt = 0
         self._ok = False
@@ -122,51 +148,75 @@ class CallSpans(AnswerSink):
 
     def attempt_started(self, attempt: int) -> None:
         self._attempt = attempt
-        attributes = dict(self._attempt_attributes)
-        attributes["pandapon.attempt"] = attempt
-        if attempt > 1:
-            attributes["http.request.resend_count"] = attempt - 1
-        self._attempt_span = self._telemetry.tracer.start_span(
-            self._name, context=self._context, kind=SpanKind.CLIENT, attributes=attributes
-        )
+        if self._recording:
+            attributes = dict(self._attempt_attributes)
+            attributes["pandapon.attempt"] = attempt
+            if attempt > 1:
+                attributes["http.request.resend_count"] = attempt - 1
+            self._attempt_span = self._telemetry.tracer.start_span(
+                self._name, context=self._context, kind=SpanKind.CLIENT, attributes=attributes
+            )
+        else:
+            self._attempt_span = self._call_span
         self._started = time.perf_counter()
 
     def limiter_passed(self) -> None:
         self._sent_at = time.perf_counter()
         waited = self._sent_at - self._started
         self._telemetry.limiter_wait.record(waited, self._limiter_attributes)
-        if waited >= _WAIT_EVENT_THRESHOLD and self._attempt_span is not None:
+        if waited >= _WAIT_EVENT_THRESHOLD and self._recording and (
+                self._attempt_span is not None):
             self._attempt_span.add_event(
                 "pandapon.limiter.wait", {"pandapon.limiter.wait.duration": waited}
             )
 
+    def answered(
+        self,
+        method: str,
+        path: str,
+        attempt: int,
+        status: int,
+        headers: Mapping[str, str],
+        request_id: str | None,
+        started: float,
+    ) -> None:
+        # The answer's status and request id are all this sink needs: an Answer is built
+        # only for an outer sink (with_raw_response around the call).
+        self._answered(status, request_id)
+        if self._outer is not None:
+            self._outer.answered(method, path, attempt, status, headers, request_id, started)
+
     def take(self, answer: Answer) -> None:
-        status, request_id = answer.status, answer.request_id
-        self._ok = True
-        span = self._attempt_span
-        if span is not None:
-            self._attempt_span = None
-            span.set_attribute("http.response.status_code", status)
-            span.set_attribute("pandapon.outcome", "ok")
-            if request_id:
-                span.set_attribute("pandapon.request_id", request_id)
-            span.end()
-        self._call_span.set_attribute("http.response.status_code", status)
-        if request_id:
-            self._call_span.set_attribute("pandapon.request_id", request_id)
-        self._record_duration(status, None)
+        self._answered(answer.status, answer.request_id)
         if self._outer is not None:
             self._outer.take(answer)
+
+    def _answered(self, status: int, request_id: str | None) -> None:
+        self._ok = True
+        span = self._attempt_span
+        self._attempt_span = None
+        if self._recording:
+            if span is not None:
+                span.set_attribute("http.response.status_code", status)
+                span.set_attribute("pandapon.outcome", "ok")
+                if request_id:
+                    span.set_attribute("pandapon.request_id", request_id)
+                span.end()
+            self._call_span.set_attribute("http.response.status_code", status)
+            if request_id:
+                self._call_span.set_attribute("pandapon.request_id", request_id)
+        self._record_duration(status, None)
 
     def retry_scheduled(self, error: BaseException, delay: float) -> None:
         self._end_attempt(error)
         reason = outcome_of(error)
-        self._call_span.add_event("pandapon.retry", {
-            "pandapon.attempt": self._attempt,
-            "pandapon.retry.reason": reason,
-            "pandapon.retry.delay": delay,
-            "error.type": error_type(error),
-        })
+        if self._recording:
+            self._call_span.add_event("pandapon.retry", {
+                "pandapon.attempt": self._attempt,
+                "pandapon.retry.reason": reason,
+                "pandapon.retry.delay": delay,
+                "error.type": error_type(error),
+            })
         attributes = dict(self._metric_attributes)
         attributes["pandapon.retry.reason"] = reason
         self._telemetry.retries.add(1, attributes)
@@ -174,11 +224,13 @@ class CallSpans(AnswerSink):
     def finished(self) -> None:
         ANSWERS.reset(self._token)
         span = self._call_span
-        span.set_attribute("pandapon.attempts", self._attempt)
         if self._ok:
-            span.set_attribute("pandapon.outcome", "ok")
+            if self._recording:
+                span.set_attribute("pandapon.attempts", self._attempt)
+                span.set_attribute("pandapon.outcome", "ok")
             span.end()
             return
+        span.set_attribute("pandapon.attempts", self._attempt)
         # Not answered: an exception is propagating through the transport's finally.
         error = sys.exc_info()[1]
         if self._attempt_span is not None:
